@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "supervision.core"
+    label = "core"
+    verbose_name = _("Regions and departments")
+
+    def ready(self):
+        from supervision.core import audit
+        from supervision.core.models import Department, Region
+
+        audit.track(Region)
+        audit.track(Department)

@@ -1,0 +1,35 @@
+"""The desk site (Viewflow Material): registries now, workflow apps as they arrive."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application, Site
+
+from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
+from supervision.registry.viewsets import InstitutionViewset
+from supervision.staff.viewsets import ConflictViewset, OfficialViewset
+
+site = Site(
+    title=_("Elderly-care supervision"),
+    viewsets=[
+        Application(
+            title=_("Libraries"),
+            icon="folder_shared",
+            app_name="libraries",
+            viewsets=[
+                InstitutionViewset(app_name="institutions"),
+                OfficialViewset(app_name="officials"),
+                ConflictViewset(app_name="conflicts"),
+            ],
+        ),
+        Application(
+            title=_("Administration"),
+            icon="admin_panel_settings",
+            app_name="administration",
+            permission=_is_admin,
+            viewsets=[
+                RegionViewset(app_name="regions"),
+                DepartmentViewset(app_name="departments"),
+                AuditViewset(app_name="audit"),
+            ],
+        ),
+    ],
+)

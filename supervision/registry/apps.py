@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "supervision.registry"
+    label = "registry"
+    verbose_name = _("Target library")
+
+    def ready(self):
+        from supervision.core import audit
+        from supervision.registry.models import Institution, InstitutionAccount
+
+        audit.track(Institution, exclude=("updated",))
+        audit.track(InstitutionAccount)

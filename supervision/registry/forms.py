@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from supervision.core.models import RegionLevel
+from supervision.registry.creditcode import normalise
+from supervision.registry.models import Institution
+from supervision.staff.access import regions_for
+
+
+class InstitutionForm(forms.ModelForm):
+    """Edit an institution; the street must lie inside the editor's jurisdiction."""
+
+    takes_user = True
+
+    class Meta:
+        model = Institution
+        fields = [
+            "credit_code", "name", "kind", "ownership", "for_profit", "beds", "floor_area", "address",
+            "region", "legal_representative", "contact_person", "contact_phone", "filing_status",
+            "operating_status", "latitude", "longitude",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_for(user, RegionLevel.STREET).select_related("parent")
+        self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} / {r.name}"
+        self.fields["region"].error_messages["invalid_choice"] = _(
+            "Choose a street or township inside your jurisdiction."
+        )
+
+    def clean_credit_code(self):
+        return normalise(self.cleaned_data["credit_code"])

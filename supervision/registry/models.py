@@ -1,0 +1,136 @@
+"""The target library (检查对象名录库): elderly-care institutions and their operator accounts."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from supervision.core.models import Region, RegionLevel
+from supervision.registry.validators import validate_credit_code
+
+
+class InstitutionKind(models.TextChoices):
+    RESIDENTIAL = "residential", _("Residential institution")
+    DAY_CARE = "day_care", _("Day-care centre")
+    COMMUNITY = "community", _("Community facility")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC_PUBLIC = "public_public", _("Publicly built, publicly run")  # 公建公营
+    PUBLIC_PRIVATE = "public_private", _("Publicly built, privately run")  # 公建民营
+    PRIVATE = "private", _("Privately built, privately run")  # 民建民营
+
+
+class FilingStatus(models.TextChoices):
+    NOT_FILED = "not_filed", _("Not filed")
+    FILED = "filed", _("Filed")
+    RETURNED = "returned", _("Returned for completion")
+    CHANGE_FILED = "change_filed", _("Change filed")
+    CLOSURE_FILED = "closure_filed", _("Closure filed")
+
+
+class OperatingStatus(models.TextChoices):
+    PREPARING = "preparing", _("Preparing")
+    OPERATING = "operating", _("Operating")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class CreditClass(models.TextChoices):
+    A = "A", _("A (low risk)")
+    B = "B", _("B")
+    C = "C", _("C")
+    D = "D", _("D (high risk)")
+    UNRATED = "unrated", _("Unrated")
+
+
+class Institution(models.Model):
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    name = models.CharField(_("name"), max_length=150, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
+    for_profit = models.BooleanField(_("for profit"), default=False)
+    beds = models.PositiveIntegerField(_("beds"), default=0, validators=[MaxValueValidator(100000)])
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=10, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    address = models.CharField(_("address"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("street / township"), on_delete=models.PROTECT,
+        related_name="institutions", limit_choices_to={"level": RegionLevel.STREET},
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    filing_status = models.CharField(
+        _("filing status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.NOT_FILED
+    )
+    operating_status = models.CharField(
+        _("operating status"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.OPERATING
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    credit_class = models.CharField(
+        _("credit class"), max_length=10, choices=CreditClass.choices, default=CreditClass.UNRATED
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["region", "kind"], name="institution_region_kind_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "address"], name="institution_unique_name_address"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="institution_coordinates_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.region_id and self.region.level != RegionLevel.STREET:
+            raise ValidationError({"region": _("Choose a street or township, not a larger region.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def district(self):
+        return self.region.parent if self.region_id else None
+
+
+class InstitutionAccount(models.Model):
+    """A login that acts for one institution (机构经办人). Access is a guardian object permission."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="institution_account",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="accounts"
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("institution operator account")
+        verbose_name_plural = _("institution operator accounts")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.institution})"

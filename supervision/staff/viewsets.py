@@ -1,0 +1,141 @@
+"""Desk pages of the inspector library (执法检查人员名录库) and declared conflicts of interest."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from viewflow.utils import Icon
+from viewflow.views import Action
+
+from supervision.core.models import Department
+from supervision.core.viewsets import ScopedModelViewset
+from supervision.staff.access import actor_for
+from supervision.staff.forms import ConflictForm, OfficialForm, officials_for_conflicts
+from supervision.staff.models import ConflictOfInterest, Official, Role, Specialty
+
+
+def _departments(request):
+    if request is None:
+        return Department.objects.none()
+    actor = actor_for(request.user)
+    if actor.is_admin:
+        return Department.objects.all()
+    if actor.is_official:
+        return Department.objects.filter(region__path__startswith=actor.jurisdiction.path)
+    return Department.objects.none()
+
+
+class OfficialFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(label=_("Role"), field_name="user__groups__name", choices=Role.choices[:4])
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=_departments)
+    specialties = django_filters.ModelChoiceFilter(label=_("Specialty"), queryset=Specialty.objects.all())
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Official
+        fields = ["role", "department", "specialties", "active"]
+
+
+def scope_officials(user, queryset):
+    """Officials whose duty region lies in the user's jurisdiction (any department: joint checks)."""
+    actor = actor_for(user)
+    if actor.is_admin:
+        return queryset
+    if actor.is_official:
+        return queryset.filter(region__path__startswith=actor.jurisdiction.path)
+    return queryset.none()
+
+
+def _specialty_names(official):
+    return "、".join(s.name for s in official.specialties.all())
+
+
+def _role_names(official):
+    labels = dict(Role.choices)
+    return "、".join(str(labels.get(g.name, g.name)) for g in official.user.groups.all())
+
+
+class OfficialViewset(ScopedModelViewset):
+    model = Official
+    icon = Icon("badge")
+    title = _("Inspector library")
+    list_columns = ("name", "department", "region", "role_list", "certificate_number", "specialty_list", "active")
+    list_filterset_class = OfficialFilter
+    list_search_fields = ["name", "certificate_number", "phone"]
+    form_class = OfficialForm
+    export_formats = ("xlsx", "csv")
+    export_filename = "inspectors"
+    export_columns = [
+        (_("Name"), lambda o: o.name),
+        (_("Department"), lambda o: o.department.name),
+        (_("Duty region"), lambda o: o.region.name),
+        (_("Roles"), _role_names),
+        (_("Enforcement certificate number"), lambda o: o.certificate_number),
+        (_("Certificate valid until"), lambda o: o.certificate_valid_until),
+        (_("Specialties"), _specialty_names),
+        (_("Phone"), lambda o: o.phone),
+        (_("Active"), lambda o: o.active),
+    ]
+
+    def role_list(self, obj):
+        return _role_names(obj)
+
+    role_list.short_description = _("Roles")
+
+    def specialty_list(self, obj):
+        return _specialty_names(obj)
+
+    specialty_list.short_description = _("Specialties")
+
+    def scope(self, user, queryset):
+        queryset = queryset.select_related("department", "region", "user").prefetch_related(
+            "specialties", "user__groups"
+        )
+        return scope_officials(user, queryset).distinct()
+
+    def can_list(self, user):
+        actor = actor_for(user)
+        return actor.is_admin or actor.is_official
+
+    def can_add(self, user):
+        return False  # accounts are created by administrators (Django admin) or by import
+
+    def can_change(self, user, obj):
+        actor = actor_for(user)
+        if actor.is_admin:
+            return True
+        return actor.has_role(Role.HEAD) and actor.official is not None and obj.department_id == actor.official.department_id
+
+    def get_list_page_actions(self, request, *actions):
+        actor = actor_for(request.user)
+        if actor.has_role(Role.HEAD):
+            actions = (
+                Action(
+                    name=_("Import"),
+                    viewname="registry:import_inspectors",
+                    icon=Icon("upload", class_="material-icons mdc-list-item__graphic"),
+                ),
+                *actions,
+            )
+        return super().get_list_page_actions(request, *actions)
+
+
+class ConflictViewset(ScopedModelViewset):
+    model = ConflictOfInterest
+    icon = Icon("do_not_disturb_on")
+    title = _("Conflicts of interest")
+    list_columns = ("official", "institution", "reason", "valid_until", "declared_at")
+    list_search_fields = ["official__name", "institution__name", "reason"]
+    form_class = ConflictForm
+
+    def scope(self, user, queryset):
+        queryset = queryset.select_related("official", "institution")
+        return queryset.filter(official__in=scope_officials(user, Official.objects.all()))
+
+    def can_list(self, user):
+        actor = actor_for(user)
+        return actor.is_admin or actor.is_official
+
+    def can_add(self, user):
+        return officials_for_conflicts(user).exists()
+
+    def can_change(self, user, obj):
+        return officials_for_conflicts(user).filter(pk=obj.official_id).exists()
