@@ -40,11 +40,11 @@ INSTALLED_APPS = [
     "supervision.core",
     "supervision.staff",
     "supervision.registry",
+    "supervision.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +57,10 @@ MIDDLEWARE = [
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
 ]
+
+if not DEBUG:
+    # Static files straight from the app server in production (runserver serves them in DEBUG).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "supervision.urls"
 WSGI_APPLICATION = "supervision.wsgi.application"
