@@ -1,11 +1,23 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from supervision.desk import site
+
+def _admin_site_permission(request):
+    """The Django admin is for administrators only, whatever is_staff says."""
+    user = request.user
+    return user.is_active and user.is_staff and (
+        user.is_superuser or user.groups.filter(name="administrator").exists()
+    )
+
+
+admin.site.has_permission = _admin_site_permission
+admin.site.site_header = _("Elderly-care supervision: administration")
+admin.site.site_title = _("Elderly-care supervision")
 
 urlpatterns = [
     path("accounts/login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
@@ -16,8 +28,3 @@ urlpatterns = [
     path("", include("supervision.registry.urls")),
     path("", site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -9,7 +9,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from supervision.core import audit
+        from supervision.registry import signals
         from supervision.registry.models import Institution, InstitutionAccount
 
+        signals.connect()
         audit.track(Institution, exclude=("updated",))
         audit.track(InstitutionAccount)

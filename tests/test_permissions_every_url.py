@@ -1,0 +1,187 @@
+"""Every URL the project has, requested by every persona, with the status each must get.
+
+The table RULES names each URL (by its namespaced name) with how to build a concrete
+address from the test world and what each persona receives. A URL that is added to the
+project without a row here fails `test_every_url_has_a_rule`, so new views cannot slip
+in unchecked. Later work extends RULES (flows, field UI, public pages).
+
+Statuses: 200 ok, 302 redirect (anonymous → login, or a landing page), 403 section
+refused, 404 the record is outside the persona's reach (no hint it exists), 405 method.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PERSONAS = [
+    "anonymous", "inspector_x", "inspector_y", "head_x", "planner_x", "fire_inspector_x",
+    "admin", "operator_p", "operator_q",
+]
+OFFICIALS = {"inspector_x", "inspector_y", "head_x", "planner_x", "fire_inspector_x", "admin"}
+OPERATORS = {"operator_p", "operator_q"}
+
+
+def statuses(default, **overrides):
+    table = {p: default for p in PERSONAS}
+    table.update(overrides)
+    return table
+
+
+def desk_list():
+    """A section every official and operator may open (records inside are scoped)."""
+    return statuses(200, anonymous=302)
+
+
+def officials_only():
+    return statuses(200, anonymous=302, operator_p=403, operator_q=403)
+
+
+def admin_only():
+    return statuses(403, anonymous=302, admin=200)
+
+
+def in_district_x():
+    """An object of district X: officials of X (any department) and the admin; Y gets 404."""
+    return statuses(404, anonymous=302, inspector_x=200, head_x=200, planner_x=200, fire_inspector_x=200, admin=200)
+
+
+def institution_p():
+    return {**in_district_x(), "operator_p": 200}
+
+
+def editors_of_x():
+    """Civil-affairs planners and heads of X, and administrators, may change an X institution."""
+    return statuses(403, anonymous=302, inspector_y=404, operator_q=404, head_x=200, planner_x=200, admin=200)
+
+
+def editors():
+    return statuses(403, anonymous=302, head_x=200, planner_x=200, admin=200)
+
+
+def head_of_x_or_admin_for(obj_in_x=True):
+    table = statuses(403, anonymous=302, head_x=200, admin=200)
+    if obj_in_x:
+        table.update(inspector_y=404, operator_p=404, operator_q=404)
+    return table
+
+
+# name -> (builder of the URL from the world, statuses per persona)
+RULES = {
+    "login": (lambda w: "/accounts/login/", statuses(200)),
+    "logout": (lambda w: "/accounts/logout/", statuses(405, anonymous=302)),
+    "set_language": (lambda w: "/i18n/setlang/", statuses(302)),
+    "javascript-catalog": (lambda w: "/jsi18n/", statuses(200)),
+    "registry:home": (lambda w: "/", statuses(302)),
+    "index": (lambda w: "/", statuses(302)),  # shadowed by registry:home
+    "libraries:index": (lambda w: "/libraries/", statuses(302)),  # to the first library
+    "libraries:institutions:index": (lambda w: "/libraries/institutions/", desk_list()),
+    "libraries:institutions:list": (lambda w: "/libraries/institutions/", desk_list()),
+    "libraries:institutions:export": (lambda w: "/libraries/institutions/export/?format=csv", desk_list()),
+    "libraries:institutions:detail": (lambda w: f"/libraries/institutions/{w.inst_p.pk}/detail/", institution_p()),
+    "libraries:institutions:change": (
+        lambda w: f"/libraries/institutions/{w.inst_p.pk}/change/",
+        {**editors_of_x(), "operator_p": 403, "inspector_x": 403, "fire_inspector_x": 403},
+    ),
+    "libraries:institutions:add": (lambda w: "/libraries/institutions/add/", editors()),
+    "libraries:officials:index": (lambda w: "/libraries/officials/", officials_only()),
+    "libraries:officials:list": (lambda w: "/libraries/officials/", officials_only()),
+    "libraries:officials:export": (lambda w: "/libraries/officials/export/?format=xlsx", officials_only()),
+    "libraries:officials:detail": (
+        lambda w: f"/libraries/officials/{w.inspector_x.official.pk}/detail/",
+        in_district_x(),
+    ),
+    "libraries:officials:change": (
+        lambda w: f"/libraries/officials/{w.inspector_x.official.pk}/change/",
+        head_of_x_or_admin_for(),
+    ),
+    "libraries:officials:add": (lambda w: "/libraries/officials/add/", statuses(403, anonymous=302)),
+    "libraries:conflicts:index": (lambda w: "/libraries/conflicts/", officials_only()),
+    "libraries:conflicts:list": (lambda w: "/libraries/conflicts/", officials_only()),
+    "libraries:conflicts:detail": (
+        lambda w: f"/libraries/conflicts/{w.conflict_x.pk}/detail/",
+        in_district_x(),
+    ),
+    "libraries:conflicts:change": (
+        lambda w: f"/libraries/conflicts/{w.conflict_x.pk}/change/",
+        statuses(403, anonymous=302, inspector_x=200, head_x=200, admin=200, inspector_y=404, operator_p=404, operator_q=404),
+    ),
+    "libraries:conflicts:add": (
+        lambda w: "/libraries/conflicts/add/",
+        statuses(200, anonymous=302, operator_p=403, operator_q=403),
+    ),
+    "administration:index": (lambda w: "/administration/", {**admin_only(), "admin": 302}),
+    "administration:regions:index": (lambda w: "/administration/regions/", admin_only()),
+    "administration:regions:list": (lambda w: "/administration/regions/", admin_only()),
+    "administration:regions:detail": (lambda w: f"/administration/regions/{w.district_x.pk}/detail/", admin_only()),
+    "administration:departments:index": (lambda w: "/administration/departments/", admin_only()),
+    "administration:departments:list": (lambda w: "/administration/departments/", admin_only()),
+    "administration:departments:detail": (
+        lambda w: f"/administration/departments/{w.civil_x.pk}/detail/", admin_only()
+    ),
+    "administration:audit:index": (lambda w: "/administration/audit/", admin_only()),
+    "administration:audit:list": (lambda w: "/administration/audit/", admin_only()),
+    "administration:audit:detail": (lambda w: f"/administration/audit/{w.audit_entry.pk}/detail/", admin_only()),
+}
+
+# The Django admin: only administrators; everyone else is sent to the admin's login.
+ADMIN_SAMPLE = ["/admin/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
+
+
+def _walk(patterns, namespaces=()):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern):
+            yield ":".join(namespaces + (str(pattern.name),))
+
+
+def project_url_names():
+    return sorted({name for name in _walk(get_resolver().url_patterns) if not name.startswith("admin:")})
+
+
+def test_every_url_has_a_rule():
+    missing = [name for name in project_url_names() if name not in RULES]
+    assert missing == [], f"URLs without a permission rule in {__name__}.RULES: {missing}"
+
+
+@pytest.fixture
+def full_world(world):
+    from supervision.core.models import AuditEntry
+    from supervision.staff.models import ConflictOfInterest
+
+    world.conflict_x = ConflictOfInterest.objects.create(
+        official=world.inspector_x.official, institution=world.inst_p, reason="亲属任职"
+    )
+    world.audit_entry = AuditEntry.objects.filter(model="registry.Institution").first()
+    return world
+
+
+def _login(client, world, persona):
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_the_expected_status_everywhere(client, full_world, persona):
+    _login(client, full_world, persona)
+    wrong = []
+    for name, (build, expected) in RULES.items():
+        url = build(full_world)
+        response = client.get(url)
+        if response.status_code != expected[persona]:
+            wrong.append(f"{name} {url}: got {response.status_code}, expected {expected[persona]}")
+        if response.status_code == 302 and persona == "anonymous" and name not in {"set_language", "registry:home", "index"}:
+            assert response["Location"].startswith("/accounts/login/"), (name, response["Location"])
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_administrators_reach_the_django_admin(client, full_world, persona):
+    _login(client, full_world, persona)
+    for url in ADMIN_SAMPLE:
+        response = client.get(url)
+        if persona == "admin":
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(("/admin/login/", "/accounts/login/")), url
