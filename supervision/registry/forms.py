@@ -7,8 +7,17 @@ from supervision.registry.models import Institution
 from supervision.staff.access import regions_for
 
 
+class CreditCodeField(forms.CharField):
+    """Accepts a code as people copy it from a licence (spaces, lower case) and tidies it."""
+
+    def to_python(self, value):
+        return normalise(super().to_python(value) or "")
+
+
 class InstitutionForm(forms.ModelForm):
     """Edit an institution; the street must lie inside the editor's jurisdiction."""
+
+    credit_code = CreditCodeField(label=_("unified social credit code"), max_length=40)
 
     takes_user = True
 
@@ -27,6 +36,3 @@ class InstitutionForm(forms.ModelForm):
         self.fields["region"].error_messages["invalid_choice"] = _(
             "Choose a street or township inside your jurisdiction."
         )
-
-    def clean_credit_code(self):
-        return normalise(self.cleaned_data["credit_code"])
