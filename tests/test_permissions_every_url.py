@@ -72,6 +72,17 @@ RULES = {
     "javascript-catalog": (lambda w: "/jsi18n/", statuses(200)),
     "registry:home": (lambda w: "/", statuses(302)),
     "index": (lambda w: "/", statuses(302)),  # shadowed by registry:home
+    "registry:import_institutions": (lambda w: "/imports/institutions/", editors()),
+    "registry:import_template": (lambda w: "/imports/institutions/template.xlsx", editors()),
+    "registry:import_inspectors": (lambda w: "/imports/inspectors/", statuses(403, anonymous=302, head_x=200, admin=200)),
+    "registry:import_job": (lambda w: f"/imports/jobs/{w.import_job.pk}/", statuses(404, anonymous=302, head_x=200, admin=200)),
+    "registry:import_job_progress": (
+        lambda w: f"/imports/jobs/{w.import_job.pk}/progress/", statuses(404, anonymous=302, head_x=200, admin=200)
+    ),
+    "registry:import_job_errors": (
+        lambda w: f"/imports/jobs/{w.import_job.pk}/errors.csv", statuses(404, anonymous=302, head_x=200, admin=200)
+    ),
+    "registry:import_job_commit": (lambda w: f"/imports/jobs/{w.import_job.pk}/commit/", statuses(405, anonymous=302)),
     "libraries:index": (lambda w: "/libraries/", statuses(302)),  # to the first library
     "libraries:institutions:index": (lambda w: "/libraries/institutions/", desk_list()),
     "libraries:institutions:list": (lambda w: "/libraries/institutions/", desk_list()),
@@ -147,12 +158,17 @@ def test_every_url_has_a_rule():
 @pytest.fixture
 def full_world(world):
     from supervision.core.models import AuditEntry
+    from supervision.registry.models import ImportJob
     from supervision.staff.models import ConflictOfInterest
 
     world.conflict_x = ConflictOfInterest.objects.create(
         official=world.inspector_x.official, institution=world.inst_p, reason="亲属任职"
     )
     world.audit_entry = AuditEntry.objects.filter(model="registry.Institution").first()
+    world.import_job = ImportJob.objects.create(
+        kind="institutions", file="imports/x.csv", original_name="x.csv", created_by=world.head_x,
+        jurisdiction=world.district_x,
+    )
     return world
 
 

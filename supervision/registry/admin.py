@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from supervision.registry.models import Institution, InstitutionAccount
+from supervision.registry.models import ImportJob, Institution, InstitutionAccount
 
 
 @admin.register(Institution)
@@ -16,3 +16,18 @@ class InstitutionAccountAdmin(admin.ModelAdmin):
     list_display = ("user", "institution", "phone")
     search_fields = ("user__username", "institution__name")
     autocomplete_fields = ("user", "institution")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Import jobs are made through the import pages; here administrators only look."""
+
+    list_display = ("created", "kind", "original_name", "created_by", "status", "total_rows", "created_count")
+    list_filter = ("kind", "status")
+    search_fields = ("original_name", "created_by__username")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

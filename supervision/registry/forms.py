@@ -36,3 +36,24 @@ class InstitutionForm(forms.ModelForm):
         self.fields["region"].error_messages["invalid_choice"] = _(
             "Choose a street or township inside your jurisdiction."
         )
+
+
+class ImportUploadForm(forms.Form):
+    """A spreadsheet to import; its content is checked in the background dry run."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file, with the column headers in the first row."),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest file accepted is %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        return upload

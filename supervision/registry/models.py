@@ -134,3 +134,79 @@ class InstitutionAccount(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.institution})"
+
+
+class ImportKind(models.TextChoices):
+    INSTITUTIONS = "institutions", _("Institutions")
+    INSPECTORS = "inspectors", _("Inspectors")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATING = "validating", _("Checking")
+    VALIDATED = "validated", _("Checked, ready to import")
+    INVALID = "invalid", _("Has errors")
+    COMMITTING = "committing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+def _import_upload_to(instance, filename):
+    """A random stored name: the original (often Chinese) name is kept in a field, not on disk."""
+    import os
+    import uuid
+
+    from django.utils import timezone
+
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet (批量导入): checked in a dry run, then written in one transaction."""
+
+    ACTIVE_STATUSES = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("file"), upload_to=_import_upload_to)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    # Empty means everywhere: an administrator's import.
+    jurisdiction = models.ForeignKey(
+        Region, verbose_name=_("jurisdiction checked against"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    language = models.CharField(_("language of the report"), max_length=10, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    # [{"row": 3, "column": "床位数", "value": "-5", "message": "…"}]; row is null for the whole file.
+    errors = models.JSONField(_("error report"), default=list, blank=True)
+    created_count = models.PositiveIntegerField(_("records created"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["created_by", "kind", "created"], name="importjob_owner_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
