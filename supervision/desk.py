@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
+from supervision.registry.urls import import_urlpatterns
 from supervision.registry.viewsets import InstitutionViewset
 from supervision.staff.viewsets import ConflictViewset, OfficialViewset
 
@@ -14,6 +15,7 @@ site = Site(
             title=_("Libraries"),
             icon="folder_shared",
             app_name="libraries",
+            urlpatterns=import_urlpatterns,
             viewsets=[
                 InstitutionViewset(app_name="institutions"),
                 OfficialViewset(app_name="officials"),

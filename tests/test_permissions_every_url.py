@@ -72,17 +72,17 @@ RULES = {
     "javascript-catalog": (lambda w: "/jsi18n/", statuses(200)),
     "registry:home": (lambda w: "/", statuses(302)),
     "index": (lambda w: "/", statuses(302)),  # shadowed by registry:home
-    "registry:import_institutions": (lambda w: "/imports/institutions/", editors()),
-    "registry:import_template": (lambda w: "/imports/institutions/template.xlsx", editors()),
-    "registry:import_inspectors": (lambda w: "/imports/inspectors/", statuses(403, anonymous=302, head_x=200, admin=200)),
-    "registry:import_job": (lambda w: f"/imports/jobs/{w.import_job.pk}/", statuses(404, anonymous=302, head_x=200, admin=200)),
-    "registry:import_job_progress": (
-        lambda w: f"/imports/jobs/{w.import_job.pk}/progress/", statuses(404, anonymous=302, head_x=200, admin=200)
+    "libraries:import_institutions": (lambda w: "/libraries/imports/institutions/", editors()),
+    "libraries:import_template": (lambda w: "/libraries/imports/institutions/template.xlsx", editors()),
+    "libraries:import_inspectors": (lambda w: "/libraries/imports/inspectors/", statuses(403, anonymous=302, head_x=200, admin=200)),
+    "libraries:import_job": (lambda w: f"/libraries/imports/jobs/{w.import_job.pk}/", statuses(404, anonymous=302, head_x=200, admin=200)),
+    "libraries:import_job_progress": (
+        lambda w: f"/libraries/imports/jobs/{w.import_job.pk}/progress/", statuses(404, anonymous=302, head_x=200, admin=200)
     ),
-    "registry:import_job_errors": (
-        lambda w: f"/imports/jobs/{w.import_job.pk}/errors.csv", statuses(404, anonymous=302, head_x=200, admin=200)
+    "libraries:import_job_errors": (
+        lambda w: f"/libraries/imports/jobs/{w.import_job.pk}/errors.csv", statuses(404, anonymous=302, head_x=200, admin=200)
     ),
-    "registry:import_job_commit": (lambda w: f"/imports/jobs/{w.import_job.pk}/commit/", statuses(405, anonymous=302)),
+    "libraries:import_job_commit": (lambda w: f"/libraries/imports/jobs/{w.import_job.pk}/commit/", statuses(405, anonymous=302)),
     "libraries:index": (lambda w: "/libraries/", statuses(302)),  # to the first library
     "libraries:institutions:index": (lambda w: "/libraries/institutions/", desk_list()),
     "libraries:institutions:list": (lambda w: "/libraries/institutions/", desk_list()),

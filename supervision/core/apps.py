@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from supervision.core import audit
-        from supervision.core.models import Department, Region
+        from supervision.core.models import CalendarDay, Department, DocumentType, HolidayYear, Region
 
         audit.track(Region)
         audit.track(Department)
+        audit.track(HolidayYear)
+        audit.track(CalendarDay)
+        audit.track(DocumentType)

@@ -172,3 +172,145 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
+
+
+# --- The official calendar (法定节假日与调休) -----------------------------------------------------
+# Deadlines are counted in core/workdays.py; these tables feed it (core/calendar.py builds it).
+
+
+class HolidayYear(models.Model):
+    """A year whose State Council holiday schedule has been entered: its days are then exact.
+
+    Years without a row are counted by the weekend-only rule and their deadlines are provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True,
+        help_text=_("Date of the State Council notice that sets this year's holidays."),
+    )
+    source = models.CharField(
+        _("source"), max_length=200, blank=True,
+        help_text=_("The notice (title or document number) the days were taken from."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule: a weekday holiday or a weekend make-up working day."""
+
+    holiday_year = models.ForeignKey(
+        HolidayYear, verbose_name=_("holiday schedule"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), default=False,
+        help_text=_("Ticked for a make-up working day (调休上班) on a weekend; clear for a holiday."),
+    )
+    name = models.CharField(_("name"), max_length=60, help_text=_("For example 春节, 国庆节, 春节调休上班."))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+    def clean(self):
+        try:
+            year = self.holiday_year.year  # set, if not yet saved, when entered inline with a new year
+        except HolidayYear.DoesNotExist:
+            return
+        if self.date and year and self.date.year != year:
+            raise ValidationError({"date": _("This date is not in %(year)s.") % {"year": year}})
+
+
+def _calendar_changed(**kwargs):
+    """Any change to the tables drops this process's cached calendar (core/calendar.py)."""
+    from supervision.core.calendar import forget_work_calendar
+
+    forget_work_calendar()
+
+
+for _signal in (models.signals.post_save, models.signals.post_delete):
+    for _sender in (HolidayYear, CalendarDay):
+        _signal.connect(_calendar_changed, sender=_sender, dispatch_uid=f"calendar-changed-{_sender.__name__}")
+
+
+# --- Document numbers (文号) ----------------------------------------------------------------------
+
+
+DEFAULT_NUMBER_FORMAT = "{dept}{abbr}〔{year}〕{n}号"
+
+
+class DocumentType(models.Model):
+    """A kind of numbered document (整改通知书 …) and how its numbers read, e.g. 示民整改〔2026〕17号."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    abbr = models.CharField(_("abbreviation"), max_length=20, help_text=_("For example 整改."))
+    number_format = models.CharField(
+        _("number format"), max_length=100, default=DEFAULT_NUMBER_FORMAT,
+        help_text=_(
+            "Placeholders: {dept} department short name, {abbr} abbreviation, {year}, {n} the number "
+            "({n:03d} pads it to three digits)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def format_number(self, department: Department, year: int, n: int) -> str:
+        return self.number_format.format(dept=department.short_name, abbr=self.abbr, year=year, n=n)
+
+    def clean(self):
+        try:
+            self.number_format.format(dept="示民", abbr=self.abbr, year=2026, n=17)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+            raise ValidationError({"number_format": _(
+                "Use only the placeholders {dept}, {abbr}, {year} and {n}, with matching braces."
+            )})
+        if "{n" not in self.number_format:
+            raise ValidationError({"number_format": _("The format must contain the number {n}.")})
+
+
+class DocumentCounter(models.Model):
+    """The last number issued per department, document type and year; numbered in core/numbering.py."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    doc_type = models.ForeignKey(
+        DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="counters"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        ordering = ["department", "doc_type", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "doc_type", "year"], name="one_counter_per_series")
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.doc_type} {self.year}: {self.last_number}"

@@ -887,7 +887,7 @@ def jurisdiction_for_import(user) -> Region | None:
 
 
 def _progress_key(job_pk: int) -> str:
-    return f"registry:import-progress:{job_pk}"
+    return f"libraries:import-progress:{job_pk}"
 
 
 def live_progress(job: ImportJob) -> int:

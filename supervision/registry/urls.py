@@ -6,6 +6,11 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.home, name="home"),
+]
+
+# Mounted inside the desk's "Libraries" application (supervision/desk.py), so the pages get
+# the desk's menu; their names are libraries:import_….
+import_urlpatterns = [
     path("imports/institutions/", views.import_institutions, name="import_institutions"),
     path("imports/inspectors/", views.import_inspectors, name="import_inspectors"),
     path("imports/<slug:kind>/template.xlsx", views.import_template, name="import_template"),

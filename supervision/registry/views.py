@@ -74,7 +74,7 @@ def _upload(request, kind: str):
             jurisdiction=imports.jurisdiction_for_import(request.user), language=translation.get_language() or "",
         )
         enqueue(RUN_IMPORT_JOB, job.pk, False)
-        return redirect("registry:import_job", pk=job.pk)
+        return redirect("libraries:import_job", pk=job.pk)
     return render(request, "registry/import_upload.html", {
         **_titles(kind),
         "kind": kind,
@@ -107,7 +107,7 @@ def import_job(request, pk):
         "errors_not_shown": max(0, len(job.errors) - ERRORS_SHOWN),
         "can_commit": job.status == ImportStatus.VALIDATED and job.created_by_id == request.user.pk,
         "list_url": reverse(LIST_URLS[job.kind]),
-        "upload_url": reverse(f"registry:import_{job.kind}"),
+        "upload_url": reverse(f"libraries:import_{job.kind}"),
     })
 
 
@@ -119,7 +119,7 @@ def import_job_commit(request, pk):
     _require_import_right(request.user, job.kind)
     if imports.request_commit(job.pk):  # a second click finds the job already "committing"
         enqueue(RUN_IMPORT_JOB, job.pk, True)
-    return redirect("registry:import_job", pk=job.pk)
+    return redirect("libraries:import_job", pk=job.pk)
 
 
 @require_GET

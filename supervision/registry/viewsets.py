@@ -113,7 +113,7 @@ class InstitutionViewset(ScopedModelViewset):
             actions = (
                 Action(
                     name=_("Import"),
-                    viewname="registry:import_institutions",
+                    viewname="libraries:import_institutions",
                     icon=Icon("upload", class_="material-icons mdc-list-item__graphic"),
                 ),
                 *actions,

@@ -110,7 +110,7 @@ class OfficialViewset(ScopedModelViewset):
             actions = (
                 Action(
                     name=_("Import"),
-                    viewname="registry:import_inspectors",
+                    viewname="libraries:import_inspectors",
                     icon=Icon("upload", class_="material-icons mdc-list-item__graphic"),
                 ),
                 *actions,
