@@ -12,7 +12,12 @@ from supervision.registry import imports
 from supervision.registry.models import ImportJob, ImportStatus, Institution
 from tests.factories import credit_code
 
-EN = {"accept-language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """These tests read the English messages: choose English the way a user does."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 HEADERS = "统一社会信用代码,机构名称,所在区,街道,地址,床位数,举办性质,机构类型,法定代表人"
 
 
@@ -34,7 +39,7 @@ def upload(client, user, data, url_name="libraries:import_institutions", name="�
     client.force_login(user)
     handle = io.BytesIO(data)
     handle.name = name
-    return client.post(reverse(url_name), {"file": handle}, headers=EN)
+    return client.post(reverse(url_name), {"file": handle})
 
 
 def job_of(user):
@@ -79,7 +84,7 @@ def test_a_head_uploads_and_a_row_of_another_district_is_outside_the_jurisdictio
     assert job.status == ImportStatus.INVALID and job.jurisdiction == world.district_x
     assert job.errors == [{"row": 3, "column": "所在区", "value": "西山区",
                            "message": "“西山区” is outside your jurisdiction (东湖区)."}]
-    page = client.get(response["Location"], headers=EN)
+    page = client.get(response["Location"])
     assert page.status_code == 200
     assert "outside your jurisdiction" in page.text and "import-errors" in page.text
     assert reverse("libraries:import_job_commit", args=[job.pk]) not in page.text
@@ -89,11 +94,11 @@ def test_a_head_uploads_and_a_row_of_another_district_is_outside_the_jurisdictio
 def test_a_clean_upload_is_committed_from_the_job_page(client, world):
     upload(client, world.planner_x, institutions_csv(line(3), line(4)))
     job = job_of(world.planner_x)
-    page = client.get(reverse("libraries:import_job", args=[job.pk]), headers=EN)
+    page = client.get(reverse("libraries:import_job", args=[job.pk]))
     commit_url = reverse("libraries:import_job_commit", args=[job.pk])
     assert commit_url in page.text
 
-    response = client.post(commit_url, headers=EN)
+    response = client.post(commit_url)
 
     assert response.status_code == 302
     job.refresh_from_db()
@@ -101,7 +106,7 @@ def test_a_clean_upload_is_committed_from_the_job_page(client, world):
     assert Institution.objects.filter(name__startswith="页面导入院").count() == 2
     client.post(commit_url)  # a second click changes nothing
     assert Institution.objects.filter(name__startswith="页面导入院").count() == 2
-    page = client.get(reverse("libraries:import_job", args=[job.pk]), headers=EN)
+    page = client.get(reverse("libraries:import_job", args=[job.pk]))
     assert "2 records were created." in page.text and commit_url not in page.text
 
 
@@ -109,7 +114,7 @@ def test_a_failed_commit_shows_why_on_the_job_page(client, world):
     upload(client, world.planner_x, institutions_csv(line(14)))
     job = job_of(world.planner_x)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure="Nothing was imported; disk full")
-    page = client.get(reverse("libraries:import_job", args=[job.pk]), headers=EN)
+    page = client.get(reverse("libraries:import_job", args=[job.pk]))
     assert "Nothing was imported; disk full" in page.text and 'data-active="false"' in page.text
 
 
@@ -136,7 +141,7 @@ def test_an_administrator_may_look_at_any_job_but_not_commit_it(client, world):
 def test_the_progress_endpoint_reports_the_job_as_json(client, world):
     upload(client, world.head_x, institutions_csv(line(7), line(8)))
     job = job_of(world.head_x)
-    data = client.get(reverse("libraries:import_job_progress", args=[job.pk]), headers=EN).json()
+    data = client.get(reverse("libraries:import_job_progress", args=[job.pk])).json()
     assert data == {"status": "validated", "status_label": "Checked, ready to import", "active": False,
                     "total": 2, "processed": 2, "percent": 100, "error_count": 0, "created": 0}
 
@@ -151,7 +156,7 @@ def test_progress_of_a_running_commit_comes_from_the_live_figure(client, world):
     finally:
         cache.delete(imports._progress_key(job.pk))
     assert (data["active"], data["processed"], data["percent"]) == (True, 1, 50)
-    page = client.get(reverse("libraries:import_job", args=[job.pk]), headers=EN)
+    page = client.get(reverse("libraries:import_job", args=[job.pk]))
     assert 'data-active="true"' in page.text and "<progress" in page.text
 
 
@@ -159,7 +164,7 @@ def test_the_error_report_downloads_as_csv(client, world):
     formula_row = "=1+1,x,东湖区,湖滨街道,地址,3,公建民营,养老机构,李四"
     upload(client, world.head_x, institutions_csv(line(11, "西山区", "松林街道"), formula_row))
     job = job_of(world.head_x)
-    response = client.get(reverse("libraries:import_job_errors", args=[job.pk]), headers=EN)
+    response = client.get(reverse("libraries:import_job_errors", args=[job.pk]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Row", "Column", "Value", "Problem"]

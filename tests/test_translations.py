@@ -61,3 +61,9 @@ def test_the_desk_switches_to_english_and_back(client, world):
 def test_the_login_page_is_chinese_and_offers_english(client):
     page = client.get("/accounts/login/").content.decode()
     assert "登录" in page and 'value="en"' in page
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client, world):
+    client.force_login(world.head_x)
+    page = client.get("/libraries/institutions/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "Institutions" not in page
