@@ -1,0 +1,82 @@
+# Development, demo and tests on Debian 12. Every target installs what is missing first.
+#
+#   make demo      the demo city on SQLite at http://127.0.0.1:8000/ (ADDR=host:port to change)
+#   make test      the whole suite on SQLite, then on PostgreSQL (PYTEST_ARGS="-x -k foo" to narrow)
+#   make bench     every benchmarks/bench_*.py in turn
+#   make messages  update locale/zh_Hans from the code (maintainers), then compile
+#   make clean     caches, collected static files, the private test PostgreSQL cluster
+#   make distclean clean, plus .venv and var/ (the demo database and media)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PY := .venv/bin/python
+PYTEST := .venv/bin/pytest
+ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+# Paths that are not the project's sources, for makemessages and compilemessages.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=var --ignore=benchmarks --ignore=tests
+
+# pytest exits 5 when it collected no test: the suite must run tests, so that is an error too.
+define run_pytest
+	rc=0; $(1) $(PYTEST) $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests" >&2; fi; \
+	exit $$rc
+endef
+
+.PHONY: help install demo test test-sqlite test-postgres bench messages clean distclean
+
+help:
+	@sed -n '3,9s/^# \{0,1\}//p' Makefile
+
+install:
+	@bash scripts/bootstrap.sh
+
+demo: install
+	@export DEBUG=1; \
+	echo "==> Migrating the database"; \
+	$(PY) manage.py migrate --noinput --verbosity 0; \
+	echo "==> Loading the demo city"; \
+	$(PY) manage.py seed_demo; \
+	echo; \
+	echo "==> The demo is at http://$(ADDR)/  (stop with Ctrl-C; background runner included)"; \
+	echo; \
+	exec $(PY) manage.py demo_server $(ADDR)
+
+test: install
+	@echo "==> Test pass 1/2: SQLite"
+	@$(call run_pytest,env -u DATABASE_URL -u TEST_DATABASE_URL)
+	@echo "==> Test pass 2/2: PostgreSQL"
+	@$(call run_pytest,bash scripts/with-postgres.sh)
+
+# One pass only, after `make install`.
+test-sqlite:
+	@$(call run_pytest,env -u DATABASE_URL -u TEST_DATABASE_URL)
+test-postgres:
+	@$(call run_pytest,bash scripts/with-postgres.sh)
+
+bench: install
+	@shopt -s nullglob; scripts=(benchmarks/bench_*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "==> No benchmarks/bench_*.py yet"; exit 0; fi; \
+	failed=(); for script in "$${scripts[@]}"; do \
+		echo "==> $$script"; \
+		DEBUG=$${DEBUG:-1} PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=supervision.settings \
+			$(PY) "$$script" || failed+=("$$script"); \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "==> Failed: $${failed[*]}" >&2; exit 1; fi
+
+messages: install
+	@mkdir -p locale
+	@DEBUG=1 $(PY) manage.py makemessages -l zh_Hans $(I18N_IGNORE) --no-obsolete
+	@DEBUG=1 $(PY) manage.py compilemessages $(I18N_IGNORE)
+
+clean:
+	@if [ -x scripts/with-postgres.sh ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 \
+		&& [ -d "$${TMPDIR:-/tmp}/supervision-pg-$$(id -u)" ]; then \
+		env -u DATABASE_URL -u TEST_DATABASE_URL bash scripts/with-postgres.sh --stop; fi
+	rm -rf .pytest_cache .hypothesis staticfiles
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf .venv var
