@@ -8,9 +8,14 @@ from supervision.registry.urls import import_urlpatterns
 from supervision.registry.viewsets import InstitutionViewset
 from supervision.staff.viewsets import ConflictViewset, OfficialViewset
 
+from workflows.rectification.desk import APPLICATIONS as RECTIFICATION_APPS
+from workflows.spot_check.desk import APPLICATIONS as SPOT_CHECK_APPS
+
 site = Site(
     title=_("Elderly-care supervision"),
     viewsets=[
+        *SPOT_CHECK_APPS,
+        *RECTIFICATION_APPS,
         Application(
             title=_("Libraries"),
             icon="folder_shared",

@@ -40,6 +40,14 @@ INSTALLED_APPS = [
     "supervision.core",
     "supervision.staff",
     "supervision.registry",
+    "supervision.inspections",
+    "supervision.sampling",
+    "supervision.rectification",
+    "supervision.notifications",
+    "supervision.documents",
+    "supervision.disclosure",
+    "workflows.spot_check",
+    "workflows.rectification",
     "supervision.demo",
 ]
 

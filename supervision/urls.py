@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("public/", include("supervision.disclosure.urls")),
     path("", include("supervision.registry.urls")),
     path("", site.urls),
 ]

@@ -2,67 +2,33 @@
 
 The table RULES names each URL (by its namespaced name) with how to build a concrete
 address from the test world and what each persona receives. A URL that is added to the
-project without a row here fails `test_every_url_has_a_rule`, so new views cannot slip
-in unchecked. Later work extends RULES (flows, field UI, public pages).
+project without a row fails `test_every_url_has_a_rule`, so new views cannot slip in
+unchecked. Each area of the system adds its rows in a module `tests/url_rules_<area>.py`
+defining `RULES` (same shape) and optionally `extend_world(world)` to create the objects
+its URLs need; this module merges them all.
 
 Statuses: 200 ok, 302 redirect (anonymous → login, or a landing page), 403 section
 refused, 404 the record is outside the persona's reach (no hint it exists), 405 method.
 """
 
+import importlib
+import pathlib
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PERSONAS = [
-    "anonymous", "inspector_x", "inspector_y", "head_x", "planner_x", "fire_inspector_x",
-    "admin", "operator_p", "operator_q",
-]
-OFFICIALS = {"inspector_x", "inspector_y", "head_x", "planner_x", "fire_inspector_x", "admin"}
-OPERATORS = {"operator_p", "operator_q"}
-
-
-def statuses(default, **overrides):
-    table = {p: default for p in PERSONAS}
-    table.update(overrides)
-    return table
-
-
-def desk_list():
-    """A section every official and operator may open (records inside are scoped)."""
-    return statuses(200, anonymous=302)
-
-
-def officials_only():
-    return statuses(200, anonymous=302, operator_p=403, operator_q=403)
-
-
-def admin_only():
-    return statuses(403, anonymous=302, admin=200)
-
-
-def in_district_x():
-    """An object of district X: officials of X (any department) and the admin; Y gets 404."""
-    return statuses(404, anonymous=302, inspector_x=200, head_x=200, planner_x=200, fire_inspector_x=200, admin=200)
-
-
-def institution_p():
-    return {**in_district_x(), "operator_p": 200}
-
-
-def editors_of_x():
-    """Civil-affairs planners and heads of X, and administrators, may change an X institution."""
-    return statuses(403, anonymous=302, inspector_y=404, operator_q=404, head_x=200, planner_x=200, admin=200)
-
-
-def editors():
-    return statuses(403, anonymous=302, head_x=200, planner_x=200, admin=200)
-
-
-def head_of_x_or_admin_for(obj_in_x=True):
-    table = statuses(403, anonymous=302, head_x=200, admin=200)
-    if obj_in_x:
-        table.update(inspector_y=404, operator_p=404, operator_q=404)
-    return table
-
+from tests.personas import (  # noqa: E402
+    PERSONAS,
+    admin_only,
+    desk_list,
+    editors,
+    editors_of_x,
+    head_of_x_or_admin_for,
+    in_district_x,
+    institution_p,
+    officials_only,
+    statuses,
+)
 
 # name -> (builder of the URL from the world, statuses per persona)
 RULES = {
@@ -133,6 +99,15 @@ RULES = {
     "administration:audit:detail": (lambda w: f"/administration/audit/{w.audit_entry.pk}/detail/", admin_only()),
 }
 
+RULE_MODULES = [
+    importlib.import_module(f"tests.{path.stem}")
+    for path in sorted(pathlib.Path(__file__).parent.glob("url_rules_*.py"))
+]
+for _module in RULE_MODULES:
+    _clash = set(_module.RULES) & set(RULES)
+    assert not _clash, f"{_module.__name__} redefines {_clash}"
+    RULES.update(_module.RULES)
+
 # The Django admin: only administrators; everyone else is sent to the admin's login.
 ADMIN_SAMPLE = ["/admin/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
 
@@ -169,6 +144,9 @@ def full_world(world):
         kind="institutions", file="imports/x.csv", original_name="x.csv", created_by=world.head_x,
         jurisdiction=world.district_x,
     )
+    for module in RULE_MODULES:
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
     return world
 
 

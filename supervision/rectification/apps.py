@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RectificationConfig(AppConfig):
+    name = "supervision.rectification"
+    label = "rectification"

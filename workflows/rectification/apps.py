@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RectificationFlowConfig(AppConfig):
+    name = "workflows.rectification"
+    label = "rectification_flow"

@@ -1,0 +1,3 @@
+"""Desk applications this process contributes to the site (supervision/desk.py)."""
+
+APPLICATIONS: list = []
