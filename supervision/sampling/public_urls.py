@@ -1,0 +1,3 @@
+"""Public pages (no login) of this area, mounted under /public/ by supervision.disclosure.urls."""
+
+urlpatterns: list = []
