@@ -5,14 +5,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from supervision.core.roles import is_administrator
 from supervision.desk import site
 
 def _admin_site_permission(request):
     """The Django admin is for administrators only, whatever is_staff says."""
-    user = request.user
-    return user.is_active and user.is_staff and (
-        user.is_superuser or user.groups.filter(name="administrator").exists()
-    )
+    return request.user.is_staff and is_administrator(request.user)
 
 
 admin.site.has_permission = _admin_site_permission

@@ -4,7 +4,6 @@ import itertools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
-from guardian.shortcuts import assign_perm
 
 from supervision.core.models import Department, DepartmentKind, Region, RegionLevel
 from supervision.registry.creditcode import check_character
@@ -56,8 +55,7 @@ def institution(street: Region, name=None, **kwargs) -> Institution:
 
 def operator(username, inst: Institution) -> User:
     u = user(username, "operator")
-    InstitutionAccount.objects.create(user=u, institution=inst)
-    assign_perm("registry.view_institution", u, inst)
+    InstitutionAccount.objects.create(user=u, institution=inst)  # the signal grants the access
     return u
 
 

@@ -88,3 +88,28 @@ def test_postgresql_refuses_rewriting_the_log_in_sql(world):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(statement)
+
+
+def test_a_role_given_to_a_user_is_recorded(world):
+    from django.contrib.auth.models import Group
+
+    world.inspector_x.groups.add(Group.objects.get(name="administrator"))
+    entry = entries_for(world.inspector_x).last()
+    assert entry.changed_fields == ["groups"]
+
+
+def test_removing_a_user_leaves_the_log_intact(world):
+    with acting_as(world.planner_x):
+        world.inst_p.beds = 99
+        world.inst_p.save()
+    entry = entries_for(world.inst_p).last()
+    world.planner_x.delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.actor_name == "planner_x" and entry.before["beds"] == 50
+
+
+def test_passwords_never_reach_the_log(world):
+    world.inspector_x.set_password("new-secret-9")
+    world.inspector_x.save()
+    for entry in entries_for(world.inspector_x):
+        assert "password" not in (entry.after or {}) and "password" not in (entry.before or {})

@@ -98,7 +98,7 @@ def test_every_problem_of_an_inspectors_file_is_reported_and_nothing_is_written(
     assert found[(2, "所属部门")] == "There is no department called “北海区民政局”."
     assert "cannot import inspectors into “东湖区消防救援大队”" in found[(3, "所属部门")]
     assert "cannot import inspectors into “西山区民政局”" in found[(4, "所属部门")]
-    assert found[(5, "执法证号")] == "This certificate number already belongs to inspector_x (东湖区民政局)."
+    assert found[(5, "执法证号")] == "This certificate number is already in the inspector library."
     assert found[(7, "执法证号")] == "The same certificate number as row 6."
     assert found[(8, "用户名")] == "The username “inspector_y” is already taken."
     assert "烹饪" in found[(9, "专长")]

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from openpyxl import Workbook
 
 from supervision.core.models import AuditEntry
@@ -288,8 +288,22 @@ def test_a_database_error_on_commit_is_reported_not_raised(world, monkeypatch):
     job = dry_run(world.admin, csv_bytes([row(92)]))
 
     def refuse(records, progress):
-        raise IntegrityError("disk says no")
+        raise OperationalError("disk says no")
 
     monkeypatch.setitem(imports.WRITERS, ImportKind.INSTITUTIONS, refuse)
     job = commit(job)
     assert job.status == ImportStatus.FAILED and "disk says no" in job.failure
+
+
+def test_a_duplicate_added_meanwhile_is_explained_and_nothing_is_written(world, monkeypatch):
+    job = dry_run(world.admin, csv_bytes([row(93)]))
+
+    def collide(records, progress):
+        imports.write_institutions(records, progress)
+        raise IntegrityError("UNIQUE constraint failed: registry_institution.credit_code")
+
+    monkeypatch.setitem(imports.WRITERS, ImportKind.INSTITUTIONS, collide)
+    job = commit(job)
+    assert job.status == ImportStatus.FAILED
+    assert "duplicate" in job.failure and "UNIQUE" not in job.failure
+    assert job.created_count == 0 and not Institution.objects.filter(name="导入养老院93").exists()

@@ -32,7 +32,7 @@ def test_every_string_in_the_code_has_a_chinese_translation(tmp_path, settings, 
     """Re-extract the strings from a copy of the source into a copy of the catalogue: none may be
     new, empty or fuzzy. (A copy, because makemessages writes into the locale/ beside the code.)"""
     root = Path(settings.BASE_DIR)
-    for folder in ("supervision", "templates", "locale"):
+    for folder in ("supervision", "workflows", "templates", "locale"):
         shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     monkeypatch.chdir(tmp_path)
     settings.LOCALE_PATHS = [tmp_path / "locale"]
@@ -67,3 +67,9 @@ def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches
     client.force_login(world.head_x)
     page = client.get("/libraries/institutions/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert "Institutions" not in page
+
+
+def test_pages_say_they_vary_by_the_language_cookie(client):
+    response = client.get("/accounts/login/")
+    assert "Cookie" in response["Vary"]
+    assert response["Content-Language"] == "zh-hans"

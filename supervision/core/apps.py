@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
         from supervision.core import audit
         from supervision.core.models import CalendarDay, Department, DocumentType, HolidayYear, Region
 
+        from django.contrib.auth import get_user_model
+
+        # Accounts and their roles (groups) decide every permission: changes to them are audited.
+        audit.track(get_user_model(), exclude=("password", "last_login"))
         audit.track(Region)
         audit.track(Department)
         audit.track(HolidayYear)

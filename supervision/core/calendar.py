@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from supervision.core.models import CalendarDay, HolidayYear
+from supervision.core.roles import is_administrator
 from supervision.core.workdays import WorkCalendar, WorkdayResult
 
 CACHE_SECONDS = 300
@@ -103,4 +104,4 @@ def is_calendar_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Who keeps the calendar: superusers and the "administrator" group."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.groups.filter(name="administrator").exists()
+    return is_administrator(user)

@@ -6,14 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import ReadonlyModelViewset
 from viewflow.utils import Icon
 
+from supervision.core.roles import is_administrator
 from supervision.core.models import AuditAction, AuditEntry, Department, Region
 from supervision.core.viewsets import ScopedListView, ScopedDetailView
 
 
 def _is_admin(user):
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name="administrator").exists()
-    )
+    return is_administrator(user)
 
 
 class AdminOnlyViewset(ReadonlyModelViewset):
@@ -67,8 +66,5 @@ class AuditViewset(AdminOnlyViewset):
     list_columns = ("at", "actor_name", "action", "model", "object_repr", "changed_fields")
     list_search_fields = ["object_repr", "actor_name", "object_pk"]
     list_filterset_class = AuditFilter
-
-    def get_object_url(self, request, obj):
-        return self.reverse("detail", args=[obj.pk])
 
 

@@ -139,9 +139,11 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # No database constraint and no cascade: rows are never rewritten, so removing a user must
+    # not touch the log (the PostgreSQL trigger would refuse it). actor_name keeps who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
     )
     # Kept as text so the entry still says who it was if the account is removed.
     actor_name = models.CharField(_("by (name)"), max_length=150)

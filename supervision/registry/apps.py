@@ -12,6 +12,9 @@ class RegistryConfig(AppConfig):
         from supervision.registry import signals
         from supervision.registry.models import Institution, InstitutionAccount
 
+        from guardian.models import UserObjectPermission
+
         signals.connect()
+        audit.track(UserObjectPermission)  # operators' access to their institution
         audit.track(Institution, exclude=("updated",))
         audit.track(InstitutionAccount)

@@ -26,7 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -798,8 +798,8 @@ def _flag_existing_inspectors(checks: list[RowCheck]) -> None:
         taken.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
     for check in checks:
         if (holder := holders.get(check.text("certificate"))) is not None:
-            check.fail("certificate", _("This certificate number already belongs to %(name)s (%(department)s).")
-                       % {"name": holder.name, "department": holder.department.name})
+            # No name: the holder may serve outside the importer's jurisdiction.
+            check.fail("certificate", _("This certificate number is already in the inspector library."))
         if _username_of(check) in taken and (holder is None or check.text("username")):
             column = "username" if check.text("username") else "certificate"
             check.fail(column, _("The username “%(value)s” is already taken.") % {"value": _username_of(check)})
@@ -856,6 +856,7 @@ def write_inspectors(drafts: list[InspectorDraft], progress: Callable[[int], Non
             Official.specialties.through(official_id=d.official.pk, specialty_id=s.pk)
             for d in batch for s in d.specialties
         ])
+        record_created(users)
         record_created(officials)
         written += len(batch)
         progress(written)
@@ -967,7 +968,8 @@ def _load(job_pk: int) -> ImportJob:
 
 def check_job(job_pk: int) -> None:
     """The dry run: check every row and store the report; writes nothing else."""
-    if not _claim(job_pk, ImportStatus.UPLOADED, ImportStatus.VALIDATING):
+    if not (_claim(job_pk, ImportStatus.UPLOADED, ImportStatus.VALIDATING)
+            or _claim(job_pk, ImportStatus.VALIDATING, ImportStatus.VALIDATING)):
         return
     job = _load(job_pk)
     with translation.override(job.language or settings.LANGUAGE_CODE):
@@ -1013,10 +1015,36 @@ def commit_job(job_pk: int) -> None:
                 _finish(job, ImportStatus.DONE, created_count=created, processed_rows=created)
         except _NoLongerValid as stale:
             _finish(job, ImportStatus.INVALID, errors=_report(stale.problems), processed_rows=0)
+        except IntegrityError:
+            logger.warning("Import job %s met a duplicate while writing", job_pk, exc_info=True)
+            _finish(job, ImportStatus.FAILED, processed_rows=0, failure=_(
+                "Nothing was imported: while writing, a row turned out to duplicate a record that was "
+                "added meanwhile (for example by another import). Check the file again and retry."
+            ))
         except Exception as error:
             logger.exception("Committing import job %s failed", job_pk)
             _finish(job, ImportStatus.FAILED, processed_rows=0,
                     failure=_("Nothing was imported; the import stopped with an error: %(error)s") % {"error": error})
+
+
+def fail_stale_jobs(max_age_minutes: int = 60) -> int:
+    """Jobs left checking or importing by a worker that died (or a restarted demo server) are
+    marked failed, so their page stops waiting and the user knows to upload again. A commit
+    writes in one transaction, so a stale commit wrote nothing."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=max_age_minutes)
+    stale = ImportJob.objects.filter(
+        status__in=[ImportStatus.VALIDATING, ImportStatus.COMMITTING], created__lt=cutoff
+    )
+    failed = 0
+    for job in stale:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _("The import was interrupted before it finished; nothing was written. "
+                        "Please upload the file again.")
+        # Conditional, so a job that finished meanwhile keeps its result.
+        failed += ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportStatus.FAILED, finished=timezone.now(), failure=message
+        )
+    return failed
 
 
 def run_import_job(job_pk: int, commit: bool = False) -> None:

@@ -171,7 +171,8 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to=_import_upload_to)
     original_name = models.CharField(_("original file name"), max_length=255)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE,
+        # PROTECT: the record of who imported what must outlive the account; deactivate users instead.
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
         related_name="import_jobs",
     )
     created = models.DateTimeField(_("uploaded"), auto_now_add=True)

@@ -23,6 +23,8 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
+        if not getattr(self.user, "is_active", False):
+            return False
         return bool(getattr(self.user, "is_superuser", False)) or Role.ADMINISTRATOR in self.roles
 
     @property

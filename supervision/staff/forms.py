@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.registry.access import institutions_for
 from supervision.staff.access import actor_for, regions_for
-from supervision.staff.models import ConflictOfInterest, Official
+from supervision.staff.models import ConflictOfInterest, Official, Role
 
 
 class OfficialForm(forms.ModelForm):
@@ -34,7 +34,7 @@ def officials_for_conflicts(user):
         return officials
     if actor.official is None:
         return officials.none()
-    if actor.has_role("head"):
+    if actor.has_role(Role.HEAD):
         return officials.filter(department=actor.official.department)
     return officials.filter(pk=actor.official.pk)
 

@@ -15,12 +15,8 @@ from supervision.staff.models import ConflictOfInterest, Official, Role, Special
 def _departments(request):
     if request is None:
         return Department.objects.none()
-    actor = actor_for(request.user)
-    if actor.is_admin:
-        return Department.objects.all()
-    if actor.is_official:
-        return Department.objects.filter(region__path__startswith=actor.jurisdiction.path)
-    return Department.objects.none()
+    q = actor_for(request.user).region_q("region")
+    return Department.objects.all() if q is None else Department.objects.filter(q)
 
 
 class OfficialFilter(django_filters.FilterSet):
@@ -36,12 +32,8 @@ class OfficialFilter(django_filters.FilterSet):
 
 def scope_officials(user, queryset):
     """Officials whose duty region lies in the user's jurisdiction (any department: joint checks)."""
-    actor = actor_for(user)
-    if actor.is_admin:
-        return queryset
-    if actor.is_official:
-        return queryset.filter(region__path__startswith=actor.jurisdiction.path)
-    return queryset.none()
+    q = actor_for(user).region_q("region")
+    return queryset if q is None else queryset.filter(q)
 
 
 def _specialty_names(official):
@@ -128,7 +120,13 @@ class ConflictViewset(ScopedModelViewset):
 
     def scope(self, user, queryset):
         queryset = queryset.select_related("official", "institution")
-        return queryset.filter(official__in=scope_officials(user, Official.objects.all()))
+        actor = actor_for(user)
+        if actor.is_admin:
+            return queryset
+        if not actor.is_official:
+            return queryset.none()
+        # Both sides inside the jurisdiction: the institution's name is not public to outsiders here.
+        return queryset.filter(actor.region_q("official__region"), actor.region_q("institution__region"))
 
     def can_list(self, user):
         actor = actor_for(user)
@@ -138,4 +136,11 @@ class ConflictViewset(ScopedModelViewset):
         return officials_for_conflicts(user).exists()
 
     def can_change(self, user, obj):
-        return officials_for_conflicts(user).filter(pk=obj.official_id).exists()
+        """Ending or moving a declared conflict (回避) is for the department head, not the inspector."""
+        actor = actor_for(user)
+        if actor.is_admin:
+            return True
+        return (
+            actor.has_role(Role.HEAD) and actor.official is not None
+            and obj.official.department_id == actor.official.department_id
+        )

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from supervision.core.audit import record_created
 from supervision.core.models import CalendarDay, HolidayYear
 
 
@@ -135,10 +136,11 @@ def save_schedules(schedules: list[YearSchedule], *, replace: bool = False, ente
                 year=schedule.year, published_on=schedule.published_on, source=schedule.source,
                 entered_by=entered_by,
             )
-            CalendarDay.objects.bulk_create(
+            days = CalendarDay.objects.bulk_create(
                 CalendarDay(holiday_year=holiday_year, date=date, is_working_day=working, name=name)
                 for date, working, name in schedule.days
             )
+            record_created(days)
     # bulk_create sends no signals; make sure the new days are counted from now on.
     from supervision.core.calendar import forget_work_calendar
 
