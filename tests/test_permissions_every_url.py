@@ -79,7 +79,7 @@ RULES = {
     ),
     "libraries:conflicts:change": (
         lambda w: f"/libraries/conflicts/{w.conflict_x.pk}/change/",
-        statuses(403, anonymous=302, inspector_x=200, head_x=200, admin=200, inspector_y=404, operator_p=404, operator_q=404),
+        statuses(403, anonymous=302, head_x=200, admin=200, inspector_y=404, operator_p=404, operator_q=404),
     ),
     "libraries:conflicts:add": (
         lambda w: "/libraries/conflicts/add/",
