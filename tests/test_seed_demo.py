@@ -60,6 +60,13 @@ def db_digest() -> str:
 
 
 def wipe_demo_city():
+    from supervision.inspections.models import Inspection
+    from supervision.sampling.models import SpotCheckPlan
+    from workflows.spot_check.models import SpotCheckProcess
+
+    SpotCheckProcess.objects.all().delete()
+    SpotCheckPlan.objects.all().delete()
+    Inspection.objects.filter(institution__region__code__startswith="99").delete()
     usernames = [o.username for o in city.plan_city().officials] + [o.username for o in city.plan_city().operators]
     User.objects.filter(username__in=usernames).delete()  # officials, accounts, conflicts, guardian rows
     Institution.objects.filter(region__code__startswith="99").delete()

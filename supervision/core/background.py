@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 # name -> (interval in seconds, dotted path of a function taking no arguments)
 PERIODIC: dict[str, tuple[int, str]] = {
     "workflow-timers": (30, "supervision.core.background.fire_workflow_timers"),
+    "stale-import-jobs": (600, "supervision.registry.imports.fail_stale_jobs"),
+    "rectification-provisional-deadlines": (3600, "supervision.rectification.services.refresh_provisional_deadlines"),
 }
 
 

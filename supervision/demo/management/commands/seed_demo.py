@@ -6,7 +6,9 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from supervision.demo import city
+from supervision.core.audit import acting_as
+from supervision.demo import city, rectification_demo
+from supervision.demo.sampling_demo import seed_sampling_demo
 
 
 def _width(text: str) -> int:
@@ -75,6 +77,11 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         tally = city.seed()
+        # The processes' demo data, on top of the city: inspections with findings to issue
+        # rectification notices from, and a joint spot-check plan waiting for approval.
+        with acting_as("seed_demo"):
+            rectification_demo.seed_inspections()
+            seed_sampling_demo()
         elapsed = time.monotonic() - started
 
         if tally.changed:

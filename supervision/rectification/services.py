@@ -1,0 +1,469 @@
+"""What can happen to a rectification, as plain functions (testable without Viewflow).
+
+Each function takes the acting user first and checks their right itself: Viewflow does not
+check calls from code. A refusal raises PermissionDenied; a broken rule raises ValidationError
+with a message for the user. Every change appends a RectificationEvent, the log the credit
+ledger will read, and notifies the people concerned.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.dispatch import Signal
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.core.numbering import next_document_number
+from supervision.inspections.models import Finding, Inspection
+from supervision.notifications.models import NotificationKind
+from supervision.notifications.services import notify
+from supervision.rectification import access, uploads
+from supervision.rectification.deadlines import day_range_for, deadline_after
+from supervision.rectification.models import (
+    NOTICE_DOCUMENT_TYPE,
+    DeliveryMethod,
+    EventKind,
+    EvidenceFile,
+    ExtensionRequest,
+    NoticeItem,
+    ReCheck,
+    RecheckMethod,
+    RecheckOutcome,
+    RectificationEvent,
+    RectificationNotice,
+    RectificationReport,
+    ReportItem,
+)
+from supervision.staff.models import Role
+
+# Sent after a commit that moved the deadline of an open notice (provisional recount). The
+# workflow listens to move its deadline timer; the domain does not know the workflow exists.
+deadline_changed = Signal()  # sender=RectificationNotice, notice=…
+
+MAX_EXTENSION_DAYS = 60
+
+
+# --- people to tell --------------------------------------------------------------------------
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True)
+
+
+def operators_of(notice):
+    return _users().filter(institution_account__institution_id=notice.institution_id)
+
+
+def team_of(notice):
+    return _users().filter(official__inspections=notice.inspection_id)
+
+
+def heads_of(notice):
+    return _users().filter(official__department_id=notice.department_id, groups__name=Role.HEAD)
+
+
+def notice_link(notice) -> str:
+    try:
+        return reverse("rectification:notices:detail", args=[notice.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _event(notice, kind, actor=None, **data):
+    return RectificationEvent.objects.create(
+        notice=notice, kind=kind, actor=actor if getattr(actor, "pk", None) else None, data=data
+    )
+
+
+def _locked(notice) -> RectificationNotice:
+    return RectificationNotice.objects.select_for_update().get(pk=notice.pk)
+
+
+def _require_open(notice):
+    if not notice.is_open:
+        raise ValidationError(_("This rectification is already finished."))
+
+
+# --- the notice ------------------------------------------------------------------------------
+
+
+def issue_notice(
+    user, inspection: Inspection, findings, *, facts: str, measures: dict, working_days: int | None = None,
+    recheck_method: str = RecheckMethod.DOCUMENTS, today: dt.date | None = None,
+) -> RectificationNotice:
+    """Issue a numbered notice for findings of one inspection; a member of its team issues it."""
+    if not access.is_team_member(user, inspection):
+        raise PermissionDenied
+    findings = list(findings)
+    if not findings:
+        raise ValidationError(_("Choose at least one finding."))
+    for finding in findings:
+        if finding.inspection_id != inspection.pk:
+            raise ValidationError(_("A finding of another inspection was chosen."))
+        if not finding.needs_rectification:
+            raise ValidationError(_("“%(item)s” needs no rectification.") % {"item": finding.item_title})
+    if NoticeItem.objects.filter(finding__in=findings).exists():
+        raise ValidationError(_("A chosen finding is already in a notice."))
+    missing = [f.item_title for f in findings if not (measures.get(f.pk) or "").strip()]
+    if missing:
+        raise ValidationError(_("State the measures required for: %(items)s.") % {"items": "、".join(missing)})
+    day_range = day_range_for([f.severity for f in findings])
+    days = day_range.default if working_days is None else working_days
+    if not day_range.allows(days):
+        raise ValidationError(_(
+            "For these findings the deadline must be between %(min)s and %(max)s working days."
+        ) % {"min": day_range.minimum, "max": day_range.maximum})
+
+    today = today or timezone.localdate()
+    due = deadline_after(today, days)
+    with transaction.atomic():
+        number = next_document_number(inspection.department, NOTICE_DOCUMENT_TYPE, today.year)
+        notice = RectificationNotice.objects.create(
+            inspection=inspection, institution=inspection.institution, department=inspection.department,
+            number=number.text, issued_by=user, facts=facts.strip(), deadline=due.date,
+            deadline_provisional=due.provisional, working_days=days, deadline_basis=today, deadline_days=days,
+            recheck_method=recheck_method,
+        )
+        NoticeItem.objects.bulk_create(
+            [NoticeItem(notice=notice, finding=f, measures_required=measures[f.pk].strip()) for f in findings]
+        )
+        _event(notice, EventKind.ISSUED, user, number=notice.number, deadline=due.date.isoformat(),
+               provisional=due.provisional, findings=[f.pk for f in findings],
+               severities=sorted(f.severity for f in findings),
+               major_fire_hazard=any(f.major_hazard and f.fire_hazard for f in findings))
+        notify(operators_of(notice), NotificationKind.NOTICE_ISSUED,
+               _("Rectification notice %(number)s: correct by %(deadline)s.") % {
+                   "number": notice.number, "deadline": _date(notice.deadline)},
+               notice_link(notice))
+    return notice
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def record_delivery(user, notice, *, method: str, received_by_name: str = "", at=None) -> RectificationNotice:
+    """送达: signed for on site (the representative's name), or put in the institution's account."""
+    if not access.is_team_member(user, notice.inspection):
+        raise PermissionDenied
+    if method not in DeliveryMethod.values:
+        raise ValidationError(_("Choose how the notice was delivered."))
+    if method == DeliveryMethod.SIGNED_ON_SITE and not received_by_name.strip():
+        raise ValidationError(_("Give the name of the representative who signed for the notice."))
+    with transaction.atomic():
+        notice = _locked(notice)
+        if notice.delivered_at is not None:
+            raise ValidationError(_("The delivery of this notice is already recorded."))
+        notice.delivery_method = method
+        notice.delivered_at = at or timezone.now()
+        notice.received_by_name = received_by_name.strip()
+        notice.save(update_fields=["delivery_method", "delivered_at", "received_by_name"])
+        _event(notice, EventKind.DELIVERED, user, method=method)
+    return notice
+
+
+def record_read(user, notice) -> bool:
+    """The read receipt: the first time an operator of the institution opens the notice."""
+    if notice.read_at is not None or not access.is_operator_of(user, notice):
+        return False
+    with transaction.atomic():
+        updated = RectificationNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(
+            read_at=timezone.now(), read_by=user
+        )
+        if updated:
+            notice.refresh_from_db(fields=["read_at", "read_by"])
+            _event(notice, EventKind.READ, user)
+            if not notice.delivered_at:
+                RectificationNotice.objects.filter(pk=notice.pk, delivered_at__isnull=True).update(
+                    delivery_method=DeliveryMethod.ACCOUNT, delivered_at=notice.read_at
+                )
+                notice.refresh_from_db(fields=["delivery_method", "delivered_at"])
+    return bool(updated)
+
+
+# --- the institution's report ----------------------------------------------------------------
+
+
+def draft_report(user, notice) -> RectificationReport:
+    """The report being written (one draft per notice), with an answer row per finding."""
+    if not access.is_operator_of(user, notice):
+        raise PermissionDenied
+    report, _created = RectificationReport.objects.get_or_create(notice=notice, submitted_at=None)
+    existing = set(report.items.values_list("notice_item_id", flat=True))
+    ReportItem.objects.bulk_create(
+        [ReportItem(report=report, notice_item=item) for item in notice.items.all() if item.pk not in existing]
+    )
+    return report
+
+
+def attach_evidence(user, report_item: ReportItem, upload) -> tuple[EvidenceFile | None, str]:
+    """Keep an evidence file if its content is a JPEG, PNG or PDF within the size limit."""
+    if not access.is_operator_of(user, report_item.report.notice) or report_item.report.submitted_at:
+        raise PermissionDenied
+    checked = uploads.check_evidence(upload)
+    if not checked.ok:
+        return None, checked.message
+    evidence = EvidenceFile.objects.create(
+        item=report_item, file=upload, original_name=upload.name[-255:], content_type=checked.content_type,
+        size=upload.size, uploaded_by=user,
+    )
+    return evidence, ""
+
+
+PLAN_FIELDS = ("correction_for_affected", "others_at_risk", "systemic_changes", "monitoring", "completion_date")
+ANSWER_FIELDS = ("measures_taken", "responsible_person", "completed_on")
+
+
+def save_report_answers(user, report, *, plan: dict, answers: dict) -> RectificationReport:
+    """Store what the operator wrote so far (no checks: a draft may be incomplete)."""
+    if not access.is_operator_of(user, report.notice) or report.submitted_at:
+        raise PermissionDenied
+    for field in PLAN_FIELDS:
+        if field in plan:
+            setattr(report, field, plan[field])
+    report.save()
+    for item in report.items.all():
+        values = answers.get(item.notice_item_id, {})
+        for field in ANSWER_FIELDS:
+            if field in values:
+                setattr(item, field, values[field])
+        item.save()
+    return report
+
+
+def submit_report(user, notice, report) -> RectificationReport:
+    """Submit the draft: every finding answered with evidence, and the five elements of the plan."""
+    if not access.is_operator_of(user, notice):
+        raise PermissionDenied
+    with transaction.atomic():
+        notice = _locked(notice)
+        _require_open(notice)
+        report = RectificationReport.objects.select_for_update().get(pk=report.pk, notice=notice)
+        if report.submitted_at is not None:
+            raise ValidationError(_("This report has already been submitted."))
+        problems = [
+            _("Fill in the five elements of the plan of correction.")
+            for field in PLAN_FIELDS if not getattr(report, field)
+        ][:1]
+        for item in report.items.select_related("notice_item__finding").prefetch_related("evidence"):
+            title = item.notice_item.finding.item_title
+            if not (item.measures_taken and item.responsible_person and item.completed_on):
+                problems.append(_("“%(item)s”: give the measures taken, the person responsible and the "
+                                  "completion date.") % {"item": title})
+            if not item.evidence.all():
+                problems.append(_("“%(item)s”: attach at least one photo or PDF as evidence.") % {"item": title})
+        if problems:
+            raise ValidationError(problems)
+        report.submitted_at = timezone.now()
+        report.submitted_by = user
+        report.save(update_fields=["submitted_at", "submitted_by"])
+        late = report.submitted_at.astimezone(timezone.get_current_timezone()).date() > notice.deadline
+        _event(notice, EventKind.REPORT_SUBMITTED, user, report=report.pk, late=late,
+               deadline=notice.deadline.isoformat())
+        link = notice_link(notice)
+        notify(heads_of(notice), NotificationKind.REPORT_SUBMITTED,
+               _("%(institution)s submitted its rectification report for %(number)s.") % {
+                   "institution": notice.institution.name, "number": notice.number}, link)
+        notify(team_of(notice), NotificationKind.RECHECK_DUE,
+               _("Re-check due: %(institution)s answered notice %(number)s.") % {
+                   "institution": notice.institution.name, "number": notice.number}, link)
+    return report
+
+
+# --- re-check, closure -----------------------------------------------------------------------
+
+
+def record_recheck(
+    user, notice, *, outcome: str, reasons: str = "", method: str | None = None,
+    working_days: int | None = None, today: dt.date | None = None,
+) -> ReCheck:
+    """复查 of the latest submitted report: passed, failed with a new deadline, or escalated."""
+    if not access.may_recheck(user, notice):
+        raise PermissionDenied
+    if outcome not in RecheckOutcome.values:
+        raise ValidationError(_("Choose the outcome of the re-check."))
+    if outcome != RecheckOutcome.PASSED and not reasons.strip():
+        raise ValidationError(_("Give the reasons the rectification is not accepted."))
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        notice = _locked(notice)
+        _require_open(notice)
+        report = notice.reports.filter(submitted_at__isnull=False).order_by("-submitted_at", "-pk").first()
+        if report is None or report.rechecks.exists():
+            raise ValidationError(_("There is no submitted report waiting for a re-check."))
+        recheck = ReCheck(
+            notice=notice, report=report, method=method or notice.recheck_method, outcome=outcome,
+            reasons=reasons.strip(), checked_by=user,
+        )
+        link = notice_link(notice)
+        if outcome == RecheckOutcome.FAILED:
+            day_range = day_range_for(list(notice.items.values_list("finding__severity", flat=True)))
+            days = day_range.default if working_days is None else working_days
+            if not day_range.allows(days):
+                raise ValidationError(_(
+                    "The new deadline must be between %(min)s and %(max)s working days."
+                ) % {"min": day_range.minimum, "max": day_range.maximum})
+            due = deadline_after(today, days)
+            recheck.new_deadline, recheck.new_deadline_provisional = due.date, due.provisional
+            notice.deadline, notice.deadline_provisional = due.date, due.provisional
+            notice.deadline_basis, notice.deadline_days = today, days
+            notice.save(update_fields=["deadline", "deadline_provisional", "deadline_basis", "deadline_days"])
+            recheck.save()
+            _event(notice, EventKind.RECHECK_FAILED, user, recheck=recheck.pk, deadline=due.date.isoformat())
+            notify(operators_of(notice), NotificationKind.RECHECK_FAILED,
+                   _("Re-check of %(number)s failed: %(reasons)s New deadline: %(deadline)s.") % {
+                       "number": notice.number, "reasons": recheck.reasons, "deadline": _date(due.date)}, link)
+        elif outcome == RecheckOutcome.ESCALATED:
+            recheck.save()
+            notice.escalated_at = timezone.now()
+            notice.save(update_fields=["escalated_at"])
+            _event(notice, EventKind.ESCALATED, user, recheck=recheck.pk)
+            notify(heads_of(notice), NotificationKind.RECHECK_FAILED,
+                   _("Rectification %(number)s failed its re-check and was escalated to enforcement.") % {
+                       "number": notice.number}, link)
+        else:
+            recheck.save()
+            _event(notice, EventKind.RECHECK_PASSED, user, recheck=recheck.pk)
+            notify(heads_of(notice), NotificationKind.CLOSURE_DUE,
+                   _("Re-check of %(number)s passed: approve the closure.") % {"number": notice.number}, link)
+    return recheck
+
+
+def close_rectification(user, notice) -> RectificationNotice:
+    """The head approves closure after a passed re-check."""
+    if not access.is_head_for(user, notice):
+        raise PermissionDenied
+    with transaction.atomic():
+        notice = _locked(notice)
+        _require_open(notice)
+        last = notice.rechecks.order_by("-pk").first()
+        if last is None or last.outcome != RecheckOutcome.PASSED:
+            raise ValidationError(_("Only a rectification whose last re-check passed can be closed."))
+        notice.closed_at = timezone.now()
+        notice.closed_by = user
+        notice.save(update_fields=["closed_at", "closed_by"])
+        _event(notice, EventKind.CLOSED, user, late=notice.events.filter(kind=EventKind.OVERDUE).exists())
+        notify([*operators_of(notice), *team_of(notice)], NotificationKind.CLOSED,
+               _("Rectification %(number)s is closed.") % {"number": notice.number}, notice_link(notice))
+    return notice
+
+
+# --- extensions ------------------------------------------------------------------------------
+
+
+def request_extension(user, notice, *, reason: str, extra_days: int) -> ExtensionRequest:
+    if not access.is_operator_of(user, notice):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Give the reason you need more time."))
+    if not 1 <= extra_days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(_("Ask for between 1 and %(max)s more working days.") % {"max": MAX_EXTENSION_DAYS})
+    with transaction.atomic():
+        notice = _locked(notice)
+        _require_open(notice)
+        if notice.extension_requests.filter(decided_at__isnull=True).exists():
+            raise ValidationError(_("An extension request is already waiting for a decision."))
+        request = ExtensionRequest.objects.create(
+            notice=notice, requested_by=user, reason=reason.strip(), extra_days=extra_days,
+            deadline_before=notice.deadline,
+        )
+        _event(notice, EventKind.EXTENSION_REQUESTED, user, request=request.pk, extra_days=extra_days)
+        notify(heads_of(notice), NotificationKind.EXTENSION_REQUESTED,
+               _("%(institution)s asks for %(days)s more working days on %(number)s.") % {
+                   "institution": notice.institution.name, "days": extra_days, "number": notice.number},
+               notice_link(notice))
+    return request
+
+
+def decide_extension(user, request: ExtensionRequest, *, grant: bool, note: str = "",
+                     extra_days: int | None = None) -> ExtensionRequest:
+    """The head grants (possibly fewer days than asked) or refuses an extension."""
+    notice = request.notice
+    if not access.is_head_for(user, notice):
+        raise PermissionDenied
+    if not grant and not note.strip():
+        raise ValidationError(_("Give the reason the extension is refused."))
+    with transaction.atomic():
+        notice = _locked(notice)
+        request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if request.decided_at is not None:
+            raise ValidationError(_("This request has already been decided."))
+        request.decided_at, request.decided_by = timezone.now(), user
+        request.granted, request.decision_note = grant, note.strip()
+        if grant:
+            days = request.extra_days if extra_days is None else extra_days
+            if not 1 <= days <= request.extra_days:
+                raise ValidationError(_("Grant between 1 and %(max)s working days.") % {"max": request.extra_days})
+            due = deadline_after(notice.deadline, days)
+            request.new_deadline = due.date
+            notice.deadline, notice.deadline_provisional = due.date, due.provisional
+            notice.deadline_basis, notice.deadline_days = request.deadline_before, days
+            notice.save(update_fields=["deadline", "deadline_provisional", "deadline_basis", "deadline_days"])
+            _event(notice, EventKind.EXTENSION_GRANTED, user, request=request.pk, deadline=due.date.isoformat())
+            text = _("Extension granted on %(number)s: the new deadline is %(deadline)s.") % {
+                "number": notice.number, "deadline": _date(due.date)}
+        else:
+            _event(notice, EventKind.EXTENSION_REFUSED, user, request=request.pk)
+            text = _("Extension refused on %(number)s: %(note)s The deadline stays %(deadline)s.") % {
+                "number": notice.number, "note": request.decision_note, "deadline": _date(notice.deadline)}
+        request.save()
+        notify(operators_of(notice), NotificationKind.EXTENSION_DECIDED, text, notice_link(notice))
+    return request
+
+
+# --- the deadline ----------------------------------------------------------------------------
+
+
+def mark_overdue(notice, today: dt.date | None = None) -> bool:
+    """The deadline passed without a report: record it once per deadline and tell the head.
+
+    Called by the workflow's deadline timer (system actor, no user). A major fire hazard left
+    uncorrected past the deadline is blacklist ground 4 (DOMAIN.md §7): flagged to the head,
+    who decides; nothing is listed automatically.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        notice = _locked(notice)
+        if not notice.is_open or notice.deadline >= today:
+            return False
+        deadline = notice.deadline.isoformat()
+        if notice.events.filter(kind=EventKind.OVERDUE, data__deadline=deadline).exists():
+            return False
+        findings = list(Finding.objects.filter(notice_item__notice=notice))
+        _event(notice, EventKind.OVERDUE, None, deadline=deadline, findings=[f.pk for f in findings],
+               severities=sorted(f.severity for f in findings))
+        link = notice_link(notice)
+        text = _("Rectification %(number)s (%(institution)s) is overdue: the deadline was %(deadline)s.") % {
+            "number": notice.number, "institution": notice.institution.name, "deadline": _date(notice.deadline)}
+        notify([*heads_of(notice), *operators_of(notice)], NotificationKind.OVERDUE, text, link)
+        fire = [f for f in findings if f.major_hazard and f.fire_hazard]
+        if fire:
+            _event(notice, EventKind.BLACKLIST_GROUND, None, ground=4, deadline=deadline,
+                   findings=[f.pk for f in fire])
+            notify(heads_of(notice), NotificationKind.BLACKLIST_GROUND,
+                   _("Blacklist ground 4: a major fire hazard at %(institution)s was not corrected by the "
+                     "deadline of %(number)s. Consider a blacklist proposal.") % {
+                       "institution": notice.institution.name, "number": notice.number}, link)
+    return True
+
+
+def refresh_provisional_deadlines() -> int:
+    """Recount provisional deadlines of open notices once the missing calendar year is entered."""
+    changed = 0
+    for notice in RectificationNotice.objects.filter(
+        deadline_provisional=True, closed_at__isnull=True, escalated_at__isnull=True
+    ):
+        due = deadline_after(notice.deadline_basis, notice.deadline_days)
+        if (due.date, due.provisional) == (notice.deadline, notice.deadline_provisional):
+            continue
+        with transaction.atomic():
+            RectificationNotice.objects.filter(pk=notice.pk).update(
+                deadline=due.date, deadline_provisional=due.provisional
+            )
+            notice.deadline, notice.deadline_provisional = due.date, due.provisional
+            transaction.on_commit(lambda n=notice: deadline_changed.send(sender=RectificationNotice, notice=n))
+        changed += 1
+    return changed

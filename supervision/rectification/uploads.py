@@ -1,0 +1,55 @@
+"""Evidence uploads: the type is decided by the file's content (magic bytes), never by its name."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# content type -> leading bytes
+SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+
+
+def max_bytes() -> int:
+    return getattr(settings, "RECTIFICATION_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+@dataclass(frozen=True)
+class Checked:
+    ok: bool
+    content_type: str = ""
+    message: str = ""
+
+
+def sniff(head: bytes) -> str:
+    for content_type, prefixes in SIGNATURES.items():
+        if any(head.startswith(p) for p in prefixes):
+            return content_type
+    return ""
+
+
+def check_evidence(upload) -> Checked:
+    """Accept a JPEG, PNG or PDF up to the size limit; otherwise say why, naming the file."""
+    name = upload.name
+    limit = max_bytes()
+    if upload.size > limit:
+        return Checked(False, message=_("“%(name)s” is %(size)s; files may be at most %(limit)s.") % {
+            "name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
+    if upload.size == 0:
+        return Checked(False, message=_("“%(name)s” is empty.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff(head)
+    if not content_type:
+        return Checked(False, message=_(
+            "“%(name)s” is not a photo (JPEG or PNG) or a PDF document by its content, whatever its name; "
+            "it was not accepted."
+        ) % {"name": name})
+    return Checked(True, content_type=content_type)

@@ -1,0 +1,276 @@
+"""Desk pages of rectification notices: the head's list with deadline states, the notice, its PDF.
+
+Also the desk entry for findings (until the field UI records them): a team member records
+findings on an inspection of their team.
+"""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, CharField, Prefetch, Q, Value, When
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from viewflow.utils import Icon
+from viewflow.views import Action
+
+from supervision.core.models import RegionLevel
+from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
+from supervision.inspections.models import Finding, Inspection
+from supervision.rectification import access, services
+from supervision.rectification.deadlines import due_soon_limit
+from supervision.rectification.documents import render_notice_pdf, verification_path
+from supervision.rectification.forms import DeliveryForm, FindingForm
+from supervision.rectification.models import (
+    DeadlineState,
+    EvidenceFile,
+    RectificationNotice,
+    RectificationReport,
+)
+from supervision.staff.access import actor_for, regions_for
+
+
+def with_deadline_state(queryset, today=None):
+    """Annotate `deadline_state` in SQL: finished, overdue, due within 3 working days, on time."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        deadline_state=Case(
+            When(Q(closed_at__isnull=False) | Q(escalated_at__isnull=False), then=Value(DeadlineState.FINISHED)),
+            When(deadline__lt=today, then=Value(DeadlineState.OVERDUE)),
+            When(deadline__lte=due_soon_limit(today), then=Value(DeadlineState.DUE_SOON)),
+            default=Value(DeadlineState.ON_TIME),
+            output_field=CharField(),
+        )
+    )
+
+
+def _districts(request):
+    return regions_for(request.user if request else None, RegionLevel.DISTRICT)
+
+
+class NoticeFilter(django_filters.FilterSet):
+    deadline_state = django_filters.ChoiceFilter(label=_lazy("Deadline"), choices=DeadlineState.choices)
+    district = django_filters.ModelChoiceFilter(
+        label=_lazy("District"), field_name="institution__region__parent", queryset=_districts
+    )
+    open = django_filters.BooleanFilter(label=_lazy("Open"), method="filter_open")
+    issued_after = django_filters.DateFilter(label=_lazy("Issued from"), field_name="issued_at",
+                                             lookup_expr="date__gte")
+    issued_before = django_filters.DateFilter(label=_lazy("Issued until"), field_name="issued_at",
+                                              lookup_expr="date__lte")
+
+    class Meta:
+        model = RectificationNotice
+        fields = ["deadline_state", "district", "open", "issued_after", "issued_before"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        is_open = Q(closed_at__isnull=True, escalated_at__isnull=True)
+        return queryset.filter(is_open if value else ~is_open)
+
+
+NOTICE_EXPORT_COLUMNS = [
+    (_lazy("Number"), lambda n: n.number),
+    (_lazy("Institution"), lambda n: n.institution.name),
+    (_lazy("District"), lambda n: n.institution.region.parent.name),
+    (_lazy("Issuing department"), lambda n: n.department.name),
+    (_lazy("Issued on"), lambda n: timezone.localtime(n.issued_at).date()),
+    (_lazy("Deadline"), lambda n: n.deadline),
+    (_lazy("Deadline provisional"), lambda n: n.deadline_provisional),
+    (_lazy("Deadline state"), lambda n: DeadlineState(n.deadline_state).label),
+    (_lazy("Status"), lambda n: n.get_status_display()),
+    (_lazy("Findings"), lambda n: len(n.items.all())),
+    (_lazy("Closed on"), lambda n: timezone.localtime(n.closed_at).date() if n.closed_at else None),
+]
+
+
+class NoticeDetailView(ScopedDetailView):
+    template_name = "rectification/notice_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notice = self.object
+        user = self.request.user
+        if services.record_read(user, notice):
+            notice.refresh_from_db()
+        context.update({
+            "notice": notice,
+            "items": notice.items.select_related("finding"),
+            "reports": notice.reports.filter(submitted_at__isnull=False).prefetch_related(
+                "items__notice_item__finding", "items__evidence"),
+            "rechecks": notice.rechecks.order_by("pk"),
+            "extensions": notice.extension_requests.order_by("pk"),
+            "events": notice.events.order_by("at", "pk"),
+            "public_path": verification_path(notice),
+            "may_record_delivery": notice.delivered_at is None and access.is_team_member(user, notice.inspection),
+            "is_operator": actor_for(user).is_operator,
+        })
+        return context
+
+
+class NoticeViewset(ScopedModelViewset):
+    """Every rectification in the user's reach, with its deadline state (the head's view)."""
+
+    model = RectificationNotice
+    icon = Icon("assignment_late")
+    title = _lazy("Rectification notices")
+    list_columns = ("number", "institution", "department", "issued_on", "deadline_text", "deadline_state_label",
+                    "status_label")
+    list_filterset_class = NoticeFilter
+    list_search_fields = ["number", "institution__name"]
+    list_paginate_by = 25
+    detail_view_class = NoticeDetailView
+    export_formats = ("xlsx",)
+    export_columns = NOTICE_EXPORT_COLUMNS
+    export_filename = "rectifications"
+    # Notices are made by issue_notice and changed only through the process.
+    create_path = None
+    update_path = None
+
+    def scope(self, user, queryset):
+        queryset = access.notices_for(user, queryset).select_related(
+            "institution__region__parent", "department"
+        ).prefetch_related(
+            Prefetch("reports", queryset=RectificationReport.objects.only("pk", "notice_id", "submitted_at")),
+            "rechecks", "items",
+        )
+        return with_deadline_state(queryset).order_by("deadline", "pk")
+
+    def can_list(self, user):
+        actor = actor_for(user)
+        return actor.is_admin or actor.is_official or actor.is_operator
+
+    # --- columns ---------------------------------------------------------------------------
+
+    def issued_on(self, obj):
+        return timezone.localtime(obj.issued_at).date()
+
+    issued_on.short_description = _lazy("Issued on")
+
+    def deadline_text(self, obj):
+        return f"{obj.deadline:%Y-%m-%d}" + (" *" if obj.deadline_provisional else "")
+
+    deadline_text.short_description = _lazy("Deadline (* provisional)")
+
+    def deadline_state_label(self, obj):
+        return DeadlineState(obj.deadline_state).label
+
+    deadline_state_label.short_description = _lazy("Deadline state")
+
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    status_label.short_description = _lazy("Status")
+
+    def get_list_page_actions(self, request, *actions):
+        if access.team_inspections_for(request.user).exists():
+            actions = (
+                Action(name=_lazy("Record findings"), viewname="rectification:inspections",
+                       icon=Icon("fact_check", class_="material-icons mdc-list-item__graphic")),
+                *actions,
+            )
+        return super().get_list_page_actions(request, *actions)
+
+    # --- the notice as a PDF, its delivery, its evidence -----------------------------------
+
+    def _notice(self, request, pk):
+        return access.get_notice_for_user(request.user, pk)
+
+    def pdf_view(self, request, pk):
+        notice = self._notice(request, pk)
+        services.record_read(request.user, notice)
+        response = HttpResponse(render_notice_pdf(notice, request), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+        return response
+
+    @property
+    def pdf_path(self):
+        return path("<int:pk>/pdf/", self.pdf_view, name="pdf")
+
+    def delivery_view(self, request, pk):
+        notice = self._notice(request, pk)
+        if not access.is_team_member(request.user, notice.inspection):
+            raise PermissionDenied
+        form = DeliveryForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_delivery(request.user, notice, method=form.cleaned_data["method"],
+                                         received_by_name=form.cleaned_data["received_by_name"])
+            except ValidationError as e:
+                for message in e.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The delivery was recorded."))
+                return redirect("rectification:notices:detail", pk=notice.pk)
+        return render(request, "rectification/delivery.html", {
+            "title": _("Record the delivery"), "notice": notice, "form": form})
+
+    @property
+    def delivery_path(self):
+        return path("<int:pk>/delivery/", self.delivery_view, name="delivery")
+
+    def evidence_view(self, request, pk, evidence_pk):
+        notice = self._notice(request, pk)
+        evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, item__report__notice=notice)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name,
+                            as_attachment=evidence.content_type == "application/pdf")
+
+    @property
+    def evidence_path(self):
+        return path("<int:pk>/evidence/<int:evidence_pk>/", self.evidence_view, name="evidence")
+
+
+# --- findings at the desk ----------------------------------------------------------------------
+
+
+def team_inspections(request):
+    """The inspections the user was on, to record findings and issue notices."""
+    inspections = (
+        access.team_inspections_for(request.user)
+        .select_related("institution", "department")
+        .order_by("-scheduled_for", "-pk")[:200]
+    )
+    if not actor_for(request.user).is_official:
+        raise PermissionDenied
+    return render(request, "rectification/team_inspections.html", {
+        "title": _("Findings of my inspections"), "inspections": inspections})
+
+
+def inspection_findings(request, pk):
+    """Record a finding on an inspection of the user's team; choose findings for a notice."""
+    inspection = get_object_or_404(
+        access.team_inspections_for(request.user).select_related("institution", "department"), pk=pk
+    )
+    form = FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        finding = form.save(commit=False)
+        finding.inspection = inspection
+        finding.save()
+        messages.success(request, _("The finding was recorded."))
+        return redirect("rectification:inspection_findings", pk=inspection.pk)
+    findings = Finding.objects.filter(inspection=inspection).select_related("notice_item__notice").order_by("pk")
+    return render(request, "rectification/inspection_findings.html", {
+        "title": _("Findings"), "inspection": inspection, "form": form, "findings": findings,
+    })
+
+
+def findings_urlpatterns(issue_view):
+    return [
+        path("inspections/", team_inspections, name="inspections"),
+        path("inspections/<int:pk>/findings/", inspection_findings, name="inspection_findings"),
+        path("inspections/<int:pk>/notice/", issue_view, name="issue_notice"),
+    ]
+
+
+def inspection_for_notice(user, pk) -> Inspection:
+    return get_object_or_404(
+        access.team_inspections_for(user).select_related("institution", "department"), pk=pk
+    )

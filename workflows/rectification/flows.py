@@ -1,0 +1,173 @@
+"""Rectification (整改): from the notice to a closed case.
+
+The notice is issued (numbered PDF with a QR code) → the institution's operator submits a
+report with evidence, or asks for more time (the head grants or refuses) → the inspection
+team re-checks → passed: the head approves closure; failed: back to the institution with a
+new deadline, or escalated to enforcement. A timer on the institution's task fires the day
+after the deadline: it marks the notice overdue, tells the head and the institution, and for a
+major fire hazard flags blacklist ground 4 to the head. The institution may still answer late.
+
+Each node calls a service of supervision.rectification; the facts live there.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.utils import is_owner
+from viewflow.workflow import flow
+
+from supervision.rectification import access, services
+from supervision.rectification.models import RecheckOutcome, RectificationNotice
+from supervision.staff.access import actor_for
+from workflows.rectification import views
+from workflows.rectification.models import RectificationProcess
+
+
+def notice_of(activation_or_task) -> RectificationNotice:
+    process = activation_or_task.process
+    return RectificationNotice.objects.select_related("inspection", "institution", "department").get(
+        process__pk=process.pk
+    )
+
+
+class ScopedView(flow.View):
+    """A human task whose doers follow a domain rule (`may_act(user, notice)`), not a Django permission.
+
+    Task pages are reached only through the process's jurisdiction scope (see desk.py); here
+    we decide who may take and do the task. No cancel, undo or revive from the desk.
+    """
+
+    cancel_view_class = None
+    undo_view_class = None
+    revive_view_class = None
+
+    def __init__(self, view, may_act, **kwargs):
+        super().__init__(view, **kwargs)
+        self._may_act = may_act
+
+    def may_act(self, user, task) -> bool:
+        return user is not None and user.is_authenticated and self._may_act(user, notice_of(task))
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and self.may_act(user, task)
+
+    def can_execute(self, user, task):
+        return is_owner(task.owner, user) and self.may_act(user, task)
+
+
+class RectificationFlow(flow.Flow):
+    """Rectification
+
+    A rectification notice, the institution's report, the re-check and the closure.
+    """
+
+    process_class = RectificationProcess
+    process_title = _("Rectification")
+    process_description = _("A rectification notice, the institution's report, the re-check and the closure.")
+    process_summary_template = "{{ process.notice.number }} · {{ process.notice.institution.name }}"
+    process_result_template = "{{ process.notice.number }} · {{ process.notice.get_status_display }}"
+
+    start = flow.StartHandle(this.start_rectification).Next(this.submit_report)
+
+    submit_report = (
+        ScopedView(views.submit_report, access.is_operator_of)
+        .Annotation(title=_("Submit the rectification report"))
+        .OnTimeout(this.deadline_passes_at, this.note_overdue, interrupting=False, title=_("Deadline passed"))
+        .Next(this.report_or_extension)
+    )
+
+    report_or_extension = (
+        flow.If(this.extension_pending)
+        .Annotation(title=_("Report or extension?"))
+        .Then(this.decide_extension)
+        .Else(this.recheck)
+    )
+
+    decide_extension = (
+        ScopedView(views.decide_extension, access.is_head_for)
+        .Annotation(title=_("Decide on the extension"))
+        .Next(this.submit_report)
+    )
+
+    recheck = (
+        ScopedView(views.recheck, access.may_recheck)
+        .Annotation(title=_("Re-check the rectification"))
+        .Next(this.recheck_outcome)
+    )
+
+    recheck_outcome = (
+        flow.Switch()
+        .Annotation(title=_("Re-check outcome"))
+        .Case(this.approve_closure, this.recheck_passed)
+        .Case(this.escalated, this.recheck_escalated)
+        .Default(this.submit_report)
+    )
+
+    approve_closure = (
+        ScopedView(views.approve_closure, access.is_head_for)
+        .Annotation(title=_("Approve the closure"))
+        .Next(this.closed)
+    )
+
+    note_overdue = flow.Function(this.mark_overdue).Annotation(title=_("Mark overdue")).Next(this.overdue_noted)
+
+    overdue_noted = flow.End().Annotation(title=_("Overdue noted"))
+    escalated = flow.End().Annotation(title=_("Escalated"))
+    closed = flow.End().Annotation(title=_("Closed"))
+
+    # --- node callbacks: thin, the work is in the services ---------------------------------
+
+    def start_rectification(self, activation, notice):
+        activation.process.notice = notice
+        return activation.process
+
+    def deadline_passes_at(self, activation) -> dt.datetime:
+        return self.deadline_passes_at_for(notice_of(activation))
+
+    def deadline_passes_at_for(self, notice) -> dt.datetime:
+        """The first moment after the deadline day (local midnight)."""
+        day_after = notice.deadline + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
+
+    def mark_overdue(self, activation):
+        services.mark_overdue(notice_of(activation))
+
+    def extension_pending(self, activation) -> bool:
+        return notice_of(activation).extension_requests.filter(decided_at__isnull=True).exists()
+
+    def _last_outcome(self, activation):
+        last = notice_of(activation).rechecks.order_by("-pk").first()
+        return last.outcome if last else None
+
+    def recheck_passed(self, activation) -> bool:
+        return self._last_outcome(activation) == RecheckOutcome.PASSED
+
+    def recheck_escalated(self, activation) -> bool:
+        return self._last_outcome(activation) == RecheckOutcome.ESCALATED
+
+    # --- who sees the process ----------------------------------------------------------------
+
+    def has_view_permission(self, user, obj=None):
+        if user is None or not user.is_authenticated:
+            return False
+        actor = actor_for(user)
+        if not (actor.is_admin or actor.is_official or actor.is_operator):
+            return False
+        if obj is None:
+            return True
+        return processes_for(user).filter(pk=obj.pk).exists()
+
+    def has_manage_permission(self, user, obj=None):
+        return user is not None and user.is_authenticated and actor_for(user).is_admin
+
+
+def processes_for(user):
+    """Rectification processes whose notice the user may see (filtered in SQL)."""
+    return RectificationProcess.objects.filter(notice__in=access.notices_for(user).values("pk"))
+
+
+def start_process(notice) -> RectificationProcess:
+    """Start the process for a notice just issued (by issue_notice)."""
+    return RectificationFlow.start.run(notice=notice)

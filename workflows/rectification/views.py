@@ -1,0 +1,183 @@
+"""Task pages of the rectification process. Each calls one service, then completes its task.
+
+Viewflow wraps these views: `request.activation` is the task being done, and POSTs run
+under the process lock in a transaction. Who may open a task is checked before (flows.py).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from supervision.rectification import services, uploads
+from supervision.rectification.deadlines import day_range_for
+from supervision.rectification.forms import (
+    AnswerForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    PlanForm,
+    RecheckForm,
+)
+from supervision.rectification.models import RecheckOutcome, RectificationNotice
+
+
+def _notice(request) -> RectificationNotice:
+    return (
+        RectificationNotice.objects.select_related("institution", "department", "inspection")
+        .prefetch_related("items__finding")
+        .get(process__pk=request.activation.process.pk)
+    )
+
+
+def _done(request, message):
+    """Complete the task and go where Viewflow sends the user next."""
+    activation = request.activation
+    activation.execute()
+    messages.success(request, message, fail_silently=True)
+    return redirect(activation.get_success_url(request))
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _page(request, template, notice, **context):
+    return render(request, template, {
+        "activation": request.activation, "task": request.activation.task, "process": request.activation.process,
+        "notice": notice, "title": request.activation.flow_task.task_title, **context,
+    })
+
+
+# --- the institution ---------------------------------------------------------------------------
+
+
+def submit_report(request, **kwargs):
+    """The operator answers each finding with measures, person, date and evidence, and the plan."""
+    notice = _notice(request)
+    services.record_read(request.user, notice)
+    report = services.draft_report(request.user, notice)
+    items = list(report.items.select_related("notice_item__finding").prefetch_related("evidence"))
+    action = request.POST.get("action") if request.method == "POST" else None
+    bound = action == "submit"
+    plan_form = PlanForm(request.POST if bound else None, instance=report, prefix="plan")
+    answer_forms = [
+        (item, AnswerForm(
+            request.POST if bound else None, prefix=f"item-{item.notice_item_id}",
+            initial={"measures_taken": item.measures_taken, "responsible_person": item.responsible_person,
+                     "completed_on": item.completed_on},
+        ))
+        for item in items
+    ]
+    extension_form = ExtensionForm(request.POST if action == "extension" else None, prefix="ext")
+    problems: list[str] = []
+
+    if action == "extension" and extension_form.is_valid():
+        try:
+            services.request_extension(request.user, notice, reason=extension_form.cleaned_data["reason"],
+                                       extra_days=extension_form.cleaned_data["extra_days"])
+        except ValidationError as e:
+            problems += _errors(e)
+        else:
+            return _done(request, _("Your extension request was sent to the department head."))
+
+    if bound:
+        # Files first: an accepted file is kept with the draft even if something else is wrong.
+        for item, form in answer_forms:
+            for upload in request.FILES.getlist(f"item-{item.notice_item_id}-evidence"):
+                _evidence, message = services.attach_evidence(request.user, item, upload)
+                if message:
+                    form.add_error(None, message)
+                    problems.append(message)
+        valid = plan_form.is_valid() & all([form.is_valid() for _item, form in answer_forms])
+        if valid:
+            services.save_report_answers(
+                request.user, report,
+                plan={f: plan_form.cleaned_data[f] for f in services.PLAN_FIELDS},
+                answers={item.notice_item_id: {f: form.cleaned_data[f] for f in services.ANSWER_FIELDS}
+                         for item, form in answer_forms},
+            )
+        if valid and not problems:
+            try:
+                services.submit_report(request.user, notice, report)
+            except ValidationError as e:
+                problems += _errors(e)
+            else:
+                return _done(request, _("Your rectification report was submitted."))
+        elif not problems:
+            problems.append(_("Some answers need correcting; see the marked fields."))
+        items = list(report.items.select_related("notice_item__finding").prefetch_related("evidence"))
+        answer_forms = [(item, form) for item, (_old, form) in zip(items, answer_forms)]
+
+    last_failed = notice.rechecks.filter(outcome=RecheckOutcome.FAILED).order_by("-pk").first()
+    refused = notice.extension_requests.filter(granted=False).order_by("-pk").first()
+    return _page(request, "rectification/task_submit_report.html", notice,
+                 plan_form=plan_form, answer_forms=answer_forms, extension_form=extension_form,
+                 problems=problems, last_failed=last_failed, refused=refused, max_size=uploads.max_bytes(),
+                 may_extend=not notice.extension_requests.filter(decided_at__isnull=True).exists())
+
+
+# --- the head ----------------------------------------------------------------------------------
+
+
+def decide_extension(request, **kwargs):
+    notice = _notice(request)
+    pending = notice.extension_requests.filter(decided_at__isnull=True).order_by("-pk").first()
+    form = ExtensionDecisionForm(request.POST or None, initial={"extra_days": pending.extra_days if pending else None})
+    problems = []
+    if pending is None:
+        problems.append(_("There is no pending extension request."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.decide_extension(request.user, pending, grant=form.cleaned_data["grant"],
+                                      note=form.cleaned_data["note"], extra_days=form.cleaned_data["extra_days"])
+        except ValidationError as e:
+            problems += _errors(e)
+        else:
+            return _done(request, _("The extension decision was recorded."))
+    return _page(request, "rectification/task_decide_extension.html", notice,
+                 form=form, pending=pending, problems=problems)
+
+
+def approve_closure(request, **kwargs):
+    notice = _notice(request)
+    problems = []
+    if request.method == "POST":
+        try:
+            services.close_rectification(request.user, notice)
+        except ValidationError as e:
+            problems += _errors(e)
+        else:
+            return _done(request, _("The rectification is closed."))
+    return _page(request, "rectification/task_approve_closure.html", notice, problems=problems,
+                 **_report_context(notice))
+
+
+# --- the inspectors ----------------------------------------------------------------------------
+
+
+def _report_context(notice):
+    report = (
+        notice.reports.filter(submitted_at__isnull=False)
+        .prefetch_related("items__notice_item__finding", "items__evidence")
+        .order_by("-submitted_at", "-pk").first()
+    )
+    return {"report": report, "rechecks": notice.rechecks.select_related("report").order_by("pk")}
+
+
+def recheck(request, **kwargs):
+    notice = _notice(request)
+    day_range = day_range_for([item.finding.severity for item in notice.items.all()])
+    form = RecheckForm(request.POST or None, initial={"method": notice.recheck_method,
+                                                      "working_days": day_range.default})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_recheck(request.user, notice, outcome=data["outcome"], reasons=data["reasons"],
+                                    method=data["method"], working_days=data["working_days"])
+        except ValidationError as e:
+            problems += _errors(e)
+        else:
+            return _done(request, _("The re-check was recorded."))
+    return _page(request, "rectification/task_recheck.html", notice, form=form, problems=problems,
+                 day_range=day_range, **_report_context(notice))
