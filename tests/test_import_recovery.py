@@ -20,7 +20,7 @@ def test_a_dry_run_interrupted_midway_runs_again_when_redelivered(world):
 def test_jobs_left_running_for_an_hour_are_failed_with_a_clear_message(world):
     stuck = make_job(world.admin, csv_bytes([row(72)]), "机构.csv")
     recent = make_job(world.admin, csv_bytes([row(73)]), "机构.csv")
-    ImportJob.objects.filter(pk__in=[stuck.pk, recent.pk]).update(status=ImportStatus.COMMITTING)
+    ImportJob.objects.filter(pk__in=[stuck.pk, recent.pk]).update(status=ImportStatus.COMMITTING, language="zh-hans")
     ImportJob.objects.filter(pk=stuck.pk).update(created=timezone.now() - datetime.timedelta(hours=2))
     assert imports.fail_stale_jobs() == 1
     stuck.refresh_from_db()
