@@ -145,6 +145,8 @@ def _production_env(tmp_path):
         "SECRET_KEY": "k9$Vq2!xR7mZ#pL4wT8nB1cF6hJ0sD3gY5uE@aQ-oI+vN=rK*zM^tX&yW%bC",
         "ALLOWED_HOSTS": "example.gov.cn",
         "CSRF_TRUSTED_ORIGINS": "https://example.gov.cn",
+        "SITE_URL": "https://example.gov.cn",
+        "BEHIND_TLS_PROXY": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "VAR_DIR": str(tmp_path / "var"),
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -174,6 +176,20 @@ def test_production_with_a_short_secret_key_fails(tmp_path):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_without_allowed_hosts_fails_loudly(tmp_path):
+    env = _production_env(tmp_path)
+    del env["ALLOWED_HOSTS"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_without_the_site_address_fails_loudly(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SITE_URL"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0 and "SITE_URL" in result.stderr
 
 
 def test_bad_debug_value_fails_loudly(tmp_path):
