@@ -1,6 +1,8 @@
 """The desk site (Viewflow Material): registries now, workflow apps as they arrive."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
@@ -11,12 +13,20 @@ from supervision.staff.viewsets import ConflictViewset, OfficialViewset
 from workflows.rectification.desk import APPLICATIONS as RECTIFICATION_APPS
 from workflows.spot_check.desk import APPLICATIONS as SPOT_CHECK_APPS
 
+class LibrariesApplication(Application):
+    """The libraries open on the institution list (not on the first URL, which is an import page)."""
+
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(url="institutions/"), name="index")
+
+
 site = Site(
     title=_("Elderly-care supervision"),
     viewsets=[
         *SPOT_CHECK_APPS,
         *RECTIFICATION_APPS,
-        Application(
+        LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",
             app_name="libraries",

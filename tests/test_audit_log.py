@@ -113,3 +113,12 @@ def test_passwords_never_reach_the_log(world):
     world.inspector_x.save()
     for entry in entries_for(world.inspector_x):
         assert "password" not in (entry.after or {}) and "password" not in (entry.before or {})
+
+
+def test_an_export_is_recorded_with_its_filters_and_size(client, world):
+    client.force_login(world.head_x)
+    response = client.get("/libraries/institutions/export/", {"format": "csv", "kind": "residential"})
+    b"".join(response.streaming_content)
+    entry = AuditEntry.objects.filter(action="export").get()
+    assert entry.actor == world.head_x and entry.model == "registry.Institution"
+    assert entry.after == {"rows": 1, "query": {"format": ["csv"], "kind": ["residential"]}}

@@ -101,3 +101,12 @@ def test_an_inspector_cannot_declare_a_conflict_for_someone_else(client, world):
     )
     assert response.status_code in (200, 422)
     assert not world.head_x.official.conflicts.exists()
+
+
+def test_a_telephone_number_must_look_like_one(client, world):
+    client.force_login(world.planner_x)
+    response = client.post("/libraries/institutions/add/", form_data(world, contact_phone="abc"))
+    assert response.status_code in (200, 422)
+    assert not Institution.objects.filter(name="新建颐养院").exists()
+    ok = client.post("/libraries/institutions/add/", form_data(world, contact_phone="+86 (0571) 8888-6666"))
+    assert ok.status_code == 302

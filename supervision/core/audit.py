@@ -109,6 +109,17 @@ def _entry(action, instance, before, after):
     )
 
 
+def record_export(model, row_count: int, query: dict) -> None:
+    """Who took which list out of the system, with the filters used (an export holds personal data)."""
+    from supervision.core.models import AuditEntry
+
+    AuditEntry.objects.create(
+        action="export", model=_label(model), object_pk="*",
+        object_repr=f"{model._meta.verbose_name_plural}: {row_count}"[:200],
+        after={"rows": row_count, "query": query}, **_actor_fields(),
+    )
+
+
 def record_created(instances) -> None:
     """Audit rows made by bulk_create (which sends no signals)."""
     from supervision.core.models import AuditEntry

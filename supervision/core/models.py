@@ -121,6 +121,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
+    EXPORT = "export", _("Exported")  # lists leave the system with personal data in them
 
 
 class AuditQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from viewflow.urls import DetailViewMixin, ModelViewset
 from viewflow.utils import Icon
 from viewflow.views import Action, CreateModelView, DetailModelView, ListModelView, UpdateModelView
 
+from supervision.core import audit
 from supervision.core.export import export_response
 
 
@@ -32,7 +33,11 @@ class ScopedListView(ListModelView):
 
 
 class ScopedDetailView(_ScopedQuerysetMixin, DetailModelView):
-    pass
+    def get_object_data(self):
+        for field, label, value in super().get_object_data():
+            if isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            yield field, label, value
 
 
 class _FormUserMixin:
@@ -132,6 +137,7 @@ class ScopedModelViewset(DetailViewMixin, ModelViewset):
         list_view = self.list_view_class(**self.get_list_view_kwargs())
         list_view.setup(request)
         queryset = self.export_queryset(list_view.get_queryset())
+        audit.record_export(self.model, queryset.count(), {k: v for k, v in request.GET.lists()})
         return export_response(queryset.iterator(chunk_size=2000), list(self.export_columns), fmt, self.export_filename)
 
     @property

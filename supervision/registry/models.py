@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Region, RegionLevel
+from supervision.core.validators import phone_validator
 from supervision.registry.validators import validate_credit_code
 
 
@@ -66,7 +67,7 @@ class Institution(models.Model):
     )
     legal_representative = models.CharField(_("legal representative"), max_length=50)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[phone_validator])
     filing_status = models.CharField(
         _("filing status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.NOT_FILED
     )
@@ -126,7 +127,7 @@ class InstitutionAccount(models.Model):
     institution = models.ForeignKey(
         Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="accounts"
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
 
     class Meta:
         verbose_name = _("institution operator account")

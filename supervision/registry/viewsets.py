@@ -35,7 +35,10 @@ class InstitutionFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(label=_("Street / township"), queryset=_streets)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InstitutionKind.choices)
     ownership = django_filters.ChoiceFilter(label=_("Ownership"), choices=Ownership.choices)
-    for_profit = django_filters.BooleanFilter(label=_("For profit"))
+    for_profit = django_filters.TypedChoiceFilter(
+        label=_("For profit"), choices=[("1", _("For profit")), ("0", _("Non-profit"))],
+        coerce=lambda value: value == "1",
+    )
     credit_class = django_filters.ChoiceFilter(label=_("Credit class"), choices=CreditClass.choices)
     filing_status = django_filters.ChoiceFilter(label=_("Filing status"), choices=FilingStatus.choices)
     operating_status = django_filters.ChoiceFilter(label=_("Operating status"), choices=OperatingStatus.choices)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Department, Region
+from supervision.core.validators import phone_validator
 
 
 class Role(models.TextChoices):
@@ -57,7 +58,7 @@ class Official(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("duty region"), on_delete=models.PROTECT, related_name="officials"
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     certificate_number = models.CharField(
         _("enforcement certificate number"), max_length=40, null=True, blank=True, unique=True
     )
