@@ -84,7 +84,8 @@ def test_an_inspector_issues_the_institution_answers_a_failed_recheck_loops_and_
     assert notice.status == "closed"
     assert notice.process.status == "DONE"
     assert list(notice.events.values_list("kind", flat=True)) == [
-        EventKind.ISSUED, EventKind.READ, EventKind.REPORT_SUBMITTED, EventKind.RECHECK_FAILED,
+        # Opening the notice in the institution's account is its delivery (电子送达).
+        EventKind.ISSUED, EventKind.READ, EventKind.DELIVERED, EventKind.REPORT_SUBMITTED, EventKind.RECHECK_FAILED,
         EventKind.REPORT_SUBMITTED, EventKind.RECHECK_PASSED, EventKind.CLOSED,
     ]
     assert Notification.objects.filter(recipient=world.operator_p, kind="closed").exists()

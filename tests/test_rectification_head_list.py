@@ -53,3 +53,32 @@ def test_the_list_takes_a_fixed_number_of_queries(client, world, django_assert_m
     client.force_login(world.head_x)
     with django_assert_max_num_queries(20):
         assert client.get("/rectification/notices/").status_code == 200
+
+
+def test_a_late_report_awaiting_its_recheck_or_closure_is_not_listed_as_overdue(client, world):
+    from supervision.rectification.models import NoticeStatus, RectificationNotice
+    from tests.url_rules_rectification import recheck_via_task, submit_via_task
+
+    insp = inspection(world)
+    long_ago = timezone.localdate() - dt.timedelta(days=40)
+    waiting = issue(world, [finding(insp, "G")], today=long_ago, working_days=5)
+    submit_via_task(world, waiting)
+    passed = issue(world, [finding(insp, "D")], today=long_ago, working_days=10)
+    submit_via_task(world, passed)
+    recheck_via_task(world, passed, "passed")
+    rows = with_deadline_state(RectificationNotice.objects.all())
+    for notice in (waiting, passed):
+        row = rows.get(pk=notice.pk)
+        assert row.deadline_state == "with_officials"
+        assert row.status in (NoticeStatus.REPORT_SUBMITTED, NoticeStatus.RECHECK_PASSED)
+    client.force_login(world.head_x)
+    page = client.get("/rectification/notices/?deadline_state=overdue").content.decode()
+    assert waiting.number not in page and passed.number not in page
+
+
+def test_the_list_state_and_the_notice_status_agree_on_overdue(world, notices):
+    from supervision.rectification.models import NoticeStatus, RectificationNotice
+
+    for row in with_deadline_state(RectificationNotice.objects.all()):
+        fresh = RectificationNotice.objects.get(pk=row.pk)
+        assert (row.deadline_state == "overdue") == (fresh.status == NoticeStatus.OVERDUE)

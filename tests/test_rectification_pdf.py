@@ -39,3 +39,32 @@ def test_the_pdf_is_served_to_those_who_see_the_notice(client, world):
     notice.refresh_from_db()
     assert notice.read_at is not None  # the read receipt
     assert notice.delivery_method == "account"
+
+
+def test_the_pdf_stays_the_notice_as_issued_after_an_extension_and_the_delivery(world, tmp_path):
+    from supervision.rectification import services
+    from tests.url_rules_rectification import ask_extension, grant_extension
+
+    notice = issue(world, [finding(inspection(world), "G")], today=dt.date(2026, 11, 23))
+    before = pdf_text(render_notice_pdf(notice), tmp_path)
+    ask_extension(world, notice, days=5)
+    grant_extension(world, notice)
+    services.record_delivery(world.inspector_x, notice, method="signed_on_site", received_by_name="王院长")
+    world.inst_p.name = "东湖颐养院（更名）"
+    world.inst_p.save()
+    notice.refresh_from_db()
+    assert notice.deadline == dt.date(2026, 12, 14)
+    after = pdf_text(render_notice_pdf(notice), tmp_path)
+    assert after == before
+    assert "2026年12月7日" in after.replace(" ", "")
+
+
+def test_the_pdf_gives_the_day_of_the_inspection_and_a_qr_code_to_the_site_address(world, settings):
+    from supervision.rectification.documents import notice_context, verification_url
+
+    settings.SITE_URL = "https://jg.example.gov.cn"
+    insp = inspection(world)  # scheduled for 2026-11-10
+    notice = issue(world, [finding(insp, "G")], today=dt.date(2026, 11, 23))
+    context = notice_context(notice, verification_url(notice))
+    assert context["inspected_on"] == "2026年11月10日"
+    assert context["verify_url"] == f"https://jg.example.gov.cn/public/notices/{notice.public_token}/"

@@ -13,6 +13,16 @@ from tests.url_rules_rectification import finding, inspection, issue
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The calendar is cached per process: a year entered by another test is rolled back, not forgotten."""
+    from supervision.core.calendar import forget_work_calendar
+
+    forget_work_calendar()
+    yield
+    forget_work_calendar()
+
+
 def test_a_deadline_into_an_unknown_year_is_provisional_until_the_year_is_entered(client, world):
     assert not HolidayYear.objects.filter(year=2027).exists()
     notice = issue(world, [finding(inspection(world), "G")], today=dt.date(2026, 12, 24))
@@ -46,3 +56,36 @@ def test_the_recount_moves_the_deadline_timer_too(world, django_capture_on_commi
         refresh_provisional_deadlines()
     timer = Task.objects.get(process__rectificationprocess__notice=notice, flow_task_type="TIMER")
     assert timezone.localtime(timer.scheduled) == timezone.make_aware(dt.datetime(2027, 1, 9))
+
+
+def test_a_recount_follows_the_whole_chain_of_an_extended_provisional_deadline(world):
+    from tests.url_rules_rectification import ask_extension, grant_extension
+
+    notice = issue(world, [finding(inspection(world), "G")], today=dt.date(2026, 12, 24))
+    assert (notice.deadline, notice.deadline_provisional) == (dt.date(2027, 1, 7), True)
+    ask_extension(world, notice, days=5)
+    grant_extension(world, notice)
+    notice.refresh_from_db()
+    assert (notice.deadline, notice.deadline_provisional) == (dt.date(2027, 1, 14), True)
+
+    year = HolidayYear.objects.create(year=2027)
+    CalendarDay.objects.create(holiday_year=year, date=dt.date(2027, 1, 1), name="元旦")
+    assert refresh_provisional_deadlines() == 1
+    notice.refresh_from_db()
+    # Issued: 2026-12-24 + 10 → 2027-01-08 with New Year's Day; then + 5 → 2027-01-15.
+    assert (notice.deadline, notice.deadline_provisional) == (dt.date(2027, 1, 15), False)
+
+
+def test_a_recount_leaves_a_notice_whose_deadline_moved_meanwhile(world, monkeypatch):
+    from supervision.rectification import services
+
+    notice = issue(world, [finding(inspection(world), "G")], today=dt.date(2026, 12, 24))
+    year = HolidayYear.objects.create(year=2027)
+    CalendarDay.objects.create(holiday_year=year, date=dt.date(2027, 1, 1), name="元旦")
+    # The list was read before another transaction moved the deadline (an extension granted).
+    monkeypatch.setattr(services, "_provisional_candidates", lambda: [(notice.pk, dt.date(2027, 1, 6))])
+    assert refresh_provisional_deadlines() == 0
+    notice.refresh_from_db()
+    assert notice.deadline == dt.date(2027, 1, 7)  # left for the next run, not overwritten
+    monkeypatch.undo()
+    assert refresh_provisional_deadlines() == 1

@@ -28,3 +28,30 @@ def test_the_token_is_long_and_random(world):
     a = issue(world, [finding(insp, "G")])
     b = issue(world, [finding(insp, "A")])
     assert a.public_token != b.public_token and len(a.public_token) >= 32
+
+
+def test_after_an_extension_the_page_shows_the_deadline_as_issued_and_the_new_one(client, world):
+    from tests.url_rules_rectification import ask_extension, grant_extension
+
+    notice = issue(world, [finding(inspection(world), "G")])
+    issued_deadline = notice.deadline
+    ask_extension(world, notice, days=5)
+    grant_extension(world, notice)
+    notice.refresh_from_db()
+    page = client.get(f"/public/notices/{notice.public_token}/").content.decode()
+    assert issued_deadline.isoformat() in page  # what the paper in the visitor's hand says
+    assert notice.deadline.isoformat() in page
+
+
+def test_the_public_page_shows_no_internal_assessment(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+    from viewflow.workflow.timers import fire_due_timers
+
+    notice = issue(world, [finding(inspection(world), "J", major=True, fire=True)],
+                   today=timezone.localdate() - dt.timedelta(days=60))
+    fire_due_timers()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/public/notices/{notice.public_token}/").content.decode()
+    assert "Blacklist" not in page and "失信" not in page

@@ -48,3 +48,11 @@ def test_nothing_to_recheck_before_a_report(world):
         services.record_recheck(world.inspector_x, notice, outcome="passed")
     with pytest.raises(PermissionDenied):
         services.record_recheck(world.head_x, notice, outcome="passed")
+
+
+def test_an_unknown_recheck_method_is_refused(world):
+    notice = issue(world, [finding(inspection(world), "G")])
+    submit_via_task(world, notice)
+    with pytest.raises(ValidationError):
+        services.record_recheck(world.inspector_x, notice, outcome="passed", method="by_telepathy")
+    assert not notice.rechecks.exists()

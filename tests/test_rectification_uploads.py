@@ -6,10 +6,9 @@ from django.utils import timezone
 
 from supervision.rectification.models import EvidenceFile
 from supervision.rectification.uploads import check_evidence
-from tests.url_rules_rectification import PDF, PNG, finding, inspection, issue, open_task
+from tests.url_rules_rectification import JPEG, PDF, PNG, finding, inspection, issue, open_task
 
 pytestmark = pytest.mark.django_db
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 @pytest.mark.parametrize("content,expected", [(JPEG, "image/jpeg"), (PNG, "image/png"), (PDF, "application/pdf")])
@@ -84,3 +83,53 @@ def test_a_report_without_evidence_is_not_submitted(client, world):
     })
     assert response.status_code == 200
     assert response.context["problems"]
+
+
+def _draft_item(world):
+    from supervision.rectification import services
+
+    notice = issue(world, [finding(inspection(world), "G")])
+    return services.draft_report(world.operator_p, notice).items.get()
+
+
+def test_the_stored_file_takes_its_extension_from_the_content_not_the_name(world):
+    from supervision.rectification import services
+
+    evidence, _message = services.attach_evidence(world.operator_p, _draft_item(world), SimpleUploadedFile(
+        "x.html", PNG, content_type="text/html"))
+    assert evidence.file.name.endswith(".png")
+    assert evidence.original_name == "x.html"
+
+
+@pytest.mark.parametrize("name,content", [
+    ("a.jpg", b"\xff\xd8\xff" + b"MZ this is an exe"),
+    ("a.png", PNG[:20] + b"<script>alert(1)</script>"),
+    ("a.pdf", b"%PDF-1.4\n<html>not a pdf after all</html>"),
+])
+def test_a_file_with_the_right_first_bytes_but_no_real_content_is_refused(name, content):
+    assert not check_evidence(SimpleUploadedFile(name, content)).ok
+
+
+def test_the_operator_removes_a_file_from_the_draft_but_not_from_a_submitted_report(client, world):
+    from supervision.rectification import services
+
+    item = _draft_item(world)
+    evidence, _message = services.attach_evidence(world.operator_p, item, SimpleUploadedFile("错的.png", PNG))
+    url = f"/rectification/notices/{item.report.notice_id}/evidence/{evidence.pk}/remove/"
+    client.force_login(world.operator_q)
+    assert client.post(url).status_code == 404
+    client.force_login(world.operator_p)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not EvidenceFile.objects.exists()
+
+
+def test_nobody_removes_a_file_of_a_submitted_report(client, world):
+    from tests.url_rules_rectification import submit_via_task
+
+    notice = issue(world, [finding(inspection(world), "G")])
+    submit_via_task(world, notice)
+    evidence = EvidenceFile.objects.get()
+    client.force_login(world.operator_p)
+    assert client.post(f"/rectification/notices/{notice.pk}/evidence/{evidence.pk}/remove/").status_code == 404
+    assert EvidenceFile.objects.exists()

@@ -4,10 +4,10 @@ rectification tests share.
 `extend_world` makes an inspection of institution P (district X) by 东湖区民政局 with the team
 inspector_x + fire_inspector_x, and drives notices into every state the process pages need:
 waiting for the report (and overdue), waiting for the re-check, waiting for an extension
-decision, waiting for closure, closed, escalated.
+decision (the report task still open), waiting for closure, closed, escalated.
 
-Who sees a notice: the team, heads and planners of X, the administrator, operator P. An
-inspector outside the team (inspector_y) and operator Q get 404.
+Who sees a notice: the team, heads and planners of civil affairs over X, the administrator,
+operator P. An inspector outside the team (inspector_y) and operator Q get 404.
 """
 
 import datetime as dt
@@ -20,8 +20,21 @@ from viewflow.workflow.models import Task
 
 from tests.personas import statuses
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%fake but starts right\n"
+
+
+def _image(fmt: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")  # real images: uploads are parsed with Pillow, not only sniffed
+JPEG = _image("JPEG")
+PDF = b"%PDF-1.4\n%minimal but shaped like a PDF\ntrailer\n<<>>\n%%EOF\n"
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -118,11 +131,26 @@ def close_via_task(world, notice):
     do_task(notice, "approve_closure", world.head_x, lambda: services.close_rectification(world.head_x, notice))
 
 
-def extension_via_task(world, notice, days=5):
+def ask_extension(world, notice, days=5):
+    """The operator asks for more time: a side action, the report task stays open."""
     from supervision.rectification import services
 
-    do_task(notice, "submit_report", world.operator_p,
-            lambda: services.request_extension(world.operator_p, notice, reason="材料采购需要时间", extra_days=days))
+    return services.request_extension(world.operator_p, notice, reason="材料采购需要时间", extra_days=days)
+
+
+def grant_extension(world, notice, days=None):
+    from supervision.rectification import services
+
+    request = notice.extension_requests.get(decided_at__isnull=True)
+    with _on_commit_run():
+        return services.decide_extension(world.head_x, request, grant=True, extra_days=days)
+
+
+def _on_commit_run():
+    """Run on-commit callbacks (the timer move) inside a test transaction."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 # --- the permission suite's world -------------------------------------------------------------
@@ -140,7 +168,7 @@ def extend_world(world):
     world.rect_recheck = issue(world, [finding(insp, "D")])
     submit_via_task(world, world.rect_recheck)
     world.rect_extension = issue(world, [finding(insp, "E")])
-    extension_via_task(world, world.rect_extension)
+    ask_extension(world, world.rect_extension)
     world.rect_closure = issue(world, [finding(insp, "F")])
     submit_via_task(world, world.rect_closure)
     recheck_via_task(world, world.rect_closure, "passed")
@@ -165,9 +193,7 @@ def extend_world(world):
         "submit_report__timeout": task(world.rect_recheck, "submit_report__timeout"),
         "note_overdue": task(world.rect_waiting, "note_overdue"),
         "overdue_noted": task(world.rect_waiting, "overdue_noted"),
-        "report_or_extension": task(world.rect_recheck, "report_or_extension"),
         "recheck": task(world.rect_recheck, "recheck", status="NEW"),
-        "decide_extension": task(world.rect_extension, "decide_extension", status="NEW"),
         "recheck_outcome": task(world.rect_closure, "recheck_outcome"),
         "approve_closure": task(world.rect_closure, "approve_closure", status="NEW"),
         "closed": task(world.rect_closed, "closed"),
@@ -197,7 +223,6 @@ def _doers(node):
     return {
         "submit_report": {"operator_p"},
         "recheck": {"inspector_x", "fire_inspector_x"},
-        "decide_extension": {"head_x"},
         "approve_closure": {"head_x"},
     }[node]
 
@@ -205,11 +230,11 @@ def _doers(node):
 def _node_rows():
     rows = {}
     for node in ("start", "submit_report", "submit_report__timeout", "note_overdue", "overdue_noted",
-                 "report_or_extension", "recheck", "decide_extension", "recheck_outcome", "approve_closure",
+                 "recheck", "recheck_outcome", "approve_closure",
                  "closed", "escalated"):
         rows[f"rectification:{node}:index"] = (_task_url(node, "index"), _everyone_in_reach(302))
         rows[f"rectification:{node}:detail"] = (_task_url(node, "detail"), _everyone_in_reach(200))
-    for node in ("submit_report", "recheck", "decide_extension", "approve_closure"):
+    for node in ("submit_report", "recheck", "approve_closure"):
         # Open, unassigned tasks: only their doers may take them; nobody executes before taking.
         rows[f"rectification:{node}:assign"] = (
             _task_url(node, "assign"), {**_everyone_in_reach(403), **{p: 200 for p in _doers(node)}})
@@ -254,6 +279,12 @@ RULES = {
     "rectification:notices:delivery": (
         lambda w: f"/rectification/notices/{w.rect_waiting.pk}/delivery/",
         {**_everyone_in_reach(403), "inspector_x": 200, "fire_inspector_x": 200}),
+    "rectification:notices:extension": (
+        lambda w: f"/rectification/notices/{w.rect_extension.pk}/extension/",
+        {**_everyone_in_reach(403), "head_x": 200}),
+    "rectification:notices:remove_evidence": (
+        lambda w: f"/rectification/notices/{w.rect_recheck.pk}/evidence/{w.rect_evidence.pk}/remove/",
+        statuses(405, anonymous=302)),
     "rectification:notices:evidence": (
         lambda w: f"/rectification/notices/{w.rect_recheck.pk}/evidence/{w.rect_evidence.pk}/",
         _everyone_in_reach(200)),

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
-from supervision.notifications.models import Notification
+from supervision.notifications.models import Notification, NotificationKind
 
 logger = logging.getLogger(__name__)
 
 
 def _absolute(link: str) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    """The link as an address that works from a mail client: the configured SITE_URL, not a request's host."""
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{link}" if base and link.startswith("/") else link
 
 
@@ -26,8 +27,9 @@ def notify(users: Iterable, kind: str, text: str, link: str = "") -> list[Notifi
     rows = Notification.objects.bulk_create(
         [Notification(recipient=u, kind=kind, text=text[:500], link=link[:300]) for u in recipients.values()]
     )
+    subject = subject_for(kind, text)
     messages = [
-        (text[:120], f"{text}\n\n{_absolute(link)}".strip(), settings.DEFAULT_FROM_EMAIL, [u.email])
+        (subject, f"{text}\n\n{_absolute(link)}".strip(), settings.DEFAULT_FROM_EMAIL, [u.email])
         for u in recipients.values()
         if u.email
     ]
@@ -35,6 +37,15 @@ def notify(users: Iterable, kind: str, text: str, link: str = "") -> list[Notifi
         # After commit: no mail about work that was rolled back.
         transaction.on_commit(lambda: _send(messages))
     return rows
+
+
+def subject_for(kind: str, text: str) -> str:
+    """A fixed subject per kind; else the text's first line. Never a line break: one would make
+    Django refuse the header and lose the whole batch."""
+    if kind in NotificationKind.values:
+        return str(NotificationKind(kind).label)
+    first_line = " ".join((text.strip().splitlines() or [""])[0].split())
+    return first_line[:120]
 
 
 def _send(messages) -> None:

@@ -1,7 +1,8 @@
 """Who may see and act on rectification notices: one helper per question, filtered in SQL.
 
 - Administrators: everything.
-- Heads and planners: notices on institutions inside their jurisdiction.
+- Heads and planners: notices issued by their department, or by a department of the same kind
+  within their jurisdiction (the issuing line, not only the place).
 - Inspectors: notices of inspections whose team they were on (an inspector outside the team
   gets 404, even in the same district).
 - Operators: the notices addressed to their own institution.
@@ -18,11 +19,32 @@ from supervision.staff.access import actor_for
 from supervision.staff.models import Role
 
 
+# The largest primary key the database holds (bigint): a larger number in a URL is simply absent.
+MAX_DB_ID = 2**63 - 1
+
+
+def db_id(value) -> int:
+    """A primary key from a URL or form, or 404: digits only, within the database's bigint."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_DB_ID:
+        raise Http404
+    return int(text)
+
+
 def _official_q(actor, prefix: str = "") -> Q:
-    """Notices (or rows reached through `prefix`) visible to an official."""
+    """Notices (or rows reached through `prefix`) visible to an official.
+
+    Team members see their inspections' notices. Heads and planners see what their own line
+    issued: notices of their department, or of a department of the same kind whose region lies
+    within their jurisdiction (a city civil-affairs head sees the districts' civil-affairs
+    notices; a fire brigade does not see civil-affairs notices unless on the team).
+    """
     q = Q(**{f"{prefix}inspection__team": actor.official})
     if actor.roles & {Role.HEAD, Role.PLANNER} and actor.jurisdiction is not None:
-        q |= Q(**{f"{prefix}institution__region__path__startswith": actor.jurisdiction.path})
+        q |= Q(**{
+            f"{prefix}department__kind": actor.official.department.kind,
+            f"{prefix}department__region__path__startswith": actor.jurisdiction.path,
+        })
     return q
 
 
@@ -52,10 +74,7 @@ def notices_for(user, queryset=None):
 
 def get_notice_for_user(user, pk) -> RectificationNotice:
     """The notice, or 404 if it does not exist or lies outside what the user may see."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = db_id(pk)
     return get_object_or_404(
         notices_for(user).select_related("institution", "department", "inspection"), pk=pk
     )

@@ -85,7 +85,38 @@ class DeadlineState(models.TextChoices):
     ON_TIME = "on_time", _("On time")
     DUE_SOON = "due_soon", _("Due within 3 working days")
     OVERDUE = "overdue", _("Overdue")
+    WITH_OFFICIALS = "with_officials", _("Report in: with the officials")
     FINISHED = "finished", _("Finished")
+
+
+class NoticeQuerySet(models.QuerySet):
+    def with_status(self, today=None):
+        """Annotate `status_code`: the public status, in SQL (the one definition; see `status`).
+
+        In order: closed; escalated; a submitted report not yet re-checked; the last re-check
+        passed; past the deadline; the last re-check failed; otherwise issued.
+        """
+        today = today or timezone.localdate()
+        last_outcome = models.Subquery(
+            ReCheck.objects.filter(notice=models.OuterRef("pk")).order_by("-pk").values("outcome")[:1]
+        )
+        awaiting_recheck = models.Exists(
+            RectificationReport.objects.filter(
+                notice=models.OuterRef("pk"), submitted_at__isnull=False, rechecks__isnull=True
+            )
+        )
+        return self.alias(last_outcome=last_outcome).annotate(
+            status_code=models.Case(
+                models.When(closed_at__isnull=False, then=models.Value(NoticeStatus.CLOSED)),
+                models.When(escalated_at__isnull=False, then=models.Value(NoticeStatus.ESCALATED)),
+                models.When(awaiting_recheck, then=models.Value(NoticeStatus.REPORT_SUBMITTED)),
+                models.When(last_outcome=RecheckOutcome.PASSED, then=models.Value(NoticeStatus.RECHECK_PASSED)),
+                models.When(deadline__lt=today, then=models.Value(NoticeStatus.OVERDUE)),
+                models.When(last_outcome=RecheckOutcome.FAILED, then=models.Value(NoticeStatus.RECHECK_FAILED)),
+                default=models.Value(NoticeStatus.ISSUED),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class RectificationNotice(models.Model):
@@ -113,8 +144,9 @@ class RectificationNotice(models.Model):
         help_text=_("Counted without the holiday schedule of a year not yet entered."),
     )
     working_days = models.PositiveSmallIntegerField(_("working days given"))
-    # How the current deadline was counted (it moves on an extension or a failed re-check), so a
-    # provisional deadline can be recounted once the missing calendar year is entered.
+    # How the deadline as issued was counted. Later moves (an extension, a failed re-check) are
+    # in the events with their own days, so a provisional deadline can be recounted link by link
+    # once the missing calendar year is entered (deadlines.recount_deadline).
     deadline_basis = models.DateField(_("deadline counted from"))
     deadline_days = models.PositiveSmallIntegerField(_("working days counted"))
     recheck_method = models.CharField(
@@ -139,6 +171,8 @@ class RectificationNotice(models.Model):
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
+    objects = NoticeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rectification notice")
         verbose_name_plural = _("rectification notices")
@@ -159,23 +193,11 @@ class RectificationNotice(models.Model):
 
     @property
     def status(self) -> str:
-        if self.closed_at:
-            return NoticeStatus.CLOSED
-        if self.escalated_at:
-            return NoticeStatus.ESCALATED
-        report = next(
-            (r for r in sorted(self.reports.all(), key=lambda r: -r.pk) if r.submitted_at is not None), None
-        )
-        recheck = self.latest("rechecks")
-        if report is not None and (recheck is None or recheck.report_id != report.pk):
-            return NoticeStatus.REPORT_SUBMITTED
-        if recheck is not None and recheck.outcome == RecheckOutcome.PASSED:
-            return NoticeStatus.RECHECK_PASSED
-        if self.deadline < timezone.localdate():
-            return NoticeStatus.OVERDUE
-        if recheck is not None and recheck.outcome == RecheckOutcome.FAILED:
-            return NoticeStatus.RECHECK_FAILED
-        return NoticeStatus.ISSUED
+        """The public status: from a `with_status()` row, else asked of the database (same rules)."""
+        annotated = self.__dict__.get("status_code")
+        if annotated is not None:
+            return annotated
+        return RectificationNotice.objects.with_status().values_list("status_code", flat=True).get(pk=self.pk)
 
     def get_status_display(self) -> str:
         return NoticeStatus(self.status).label
@@ -348,6 +370,13 @@ class EventKind(models.TextChoices):
     OVERDUE = "overdue", _("Deadline passed without a report")
     BLACKLIST_GROUND = "blacklist_ground", _("Blacklist ground 4: major fire hazard uncorrected past the deadline")
     CLOSED = "closed", _("Closed")
+
+
+# Internal assessments for the department head, not shown to the institution or the public.
+HEAD_ONLY_EVENTS = frozenset({EventKind.BLACKLIST_GROUND})
+
+# Events that move the deadline after issue (shown as "原期限 … 延期至 …").
+DEADLINE_EVENTS = (EventKind.EXTENSION_GRANTED, EventKind.RECHECK_FAILED)
 
 
 class EventQuerySet(models.QuerySet):

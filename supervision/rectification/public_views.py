@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from supervision.rectification.models import RectificationNotice
+from supervision.rectification.viewsets import deadline_history
 
 
 @require_GET
@@ -16,11 +17,12 @@ from supervision.rectification.models import RectificationNotice
 @cache_control(public=True, max_age=60)
 def verify_notice(request, token):
     notice = (
-        RectificationNotice.objects.select_related("institution", "department")
-        .prefetch_related("reports", "rechecks")
+        RectificationNotice.objects.with_status().select_related("institution", "department")
         .filter(public_token=token)
         .first()
     )
     if notice is None:
         return render(request, "rectification/public_verify_unknown.html", status=404)
-    return render(request, "rectification/public_verify.html", {"notice": notice})
+    # The deadline as on the paper, then its moves: a visitor holding the paper sees both.
+    return render(request, "rectification/public_verify.html", {
+        "notice": notice, "deadline_history": deadline_history(notice)})

@@ -10,18 +10,20 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from supervision.core.numbering import next_document_number
-from supervision.inspections.models import Finding, Inspection
+from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.notifications.models import NotificationKind
 from supervision.notifications.services import notify
 from supervision.rectification import access, uploads
-from supervision.rectification.deadlines import day_range_for, deadline_after
+from supervision.rectification.deadlines import day_range_for, deadline_after, recount_deadline
+from supervision.rectification.documents import chinese_date
 from supervision.rectification.models import (
     NOTICE_DOCUMENT_TYPE,
     DeliveryMethod,
@@ -105,8 +107,9 @@ def issue_notice(
             raise ValidationError(_("A finding of another inspection was chosen."))
         if not finding.needs_rectification:
             raise ValidationError(_("“%(item)s” needs no rectification.") % {"item": finding.item_title})
-    if NoticeItem.objects.filter(finding__in=findings).exists():
-        raise ValidationError(_("A chosen finding is already in a notice."))
+    # Notices order corrections of a finished record: findings still being recorded may change.
+    if inspection.status != InspectionStatus.SUBMITTED:
+        raise ValidationError(_("A notice is issued only once the inspection record has been submitted."))
     missing = [f.item_title for f in findings if not (measures.get(f.pk) or "").strip()]
     if missing:
         raise ValidationError(_("State the measures required for: %(items)s.") % {"items": "、".join(missing)})
@@ -120,6 +123,11 @@ def issue_notice(
     today = today or timezone.localdate()
     due = deadline_after(today, days)
     with transaction.atomic():
+        # Two inspectors issuing for the same findings at once: the second waits here, then sees
+        # the first one's notice (SQLite has no row locks: the unique finding catches it below).
+        locked = Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings])
+        if _in_a_notice(locked):
+            raise ValidationError(ALREADY_IN_A_NOTICE)
         number = next_document_number(inspection.department, NOTICE_DOCUMENT_TYPE, today.year)
         notice = RectificationNotice.objects.create(
             inspection=inspection, institution=inspection.institution, department=inspection.department,
@@ -127,11 +135,19 @@ def issue_notice(
             deadline_provisional=due.provisional, working_days=days, deadline_basis=today, deadline_days=days,
             recheck_method=recheck_method,
         )
-        NoticeItem.objects.bulk_create(
-            [NoticeItem(notice=notice, finding=f, measures_required=measures[f.pk].strip()) for f in findings]
-        )
+        try:
+            with transaction.atomic():
+                NoticeItem.objects.bulk_create(
+                    [NoticeItem(notice=notice, finding=f, measures_required=measures[f.pk].strip())
+                     for f in findings]
+                )
+        except IntegrityError:
+            raise ValidationError(ALREADY_IN_A_NOTICE) from None
+        # The terms as issued: the PDF is drawn from these, so it never changes after issue.
         _event(notice, EventKind.ISSUED, user, number=notice.number, deadline=due.date.isoformat(),
-               provisional=due.provisional, findings=[f.pk for f in findings],
+               provisional=due.provisional, basis=today.isoformat(), days=days,
+               institution=notice.institution.name, department=notice.department.name,
+               findings=[f.pk for f in findings],
                severities=sorted(f.severity for f in findings),
                major_fire_hazard=any(f.major_hazard and f.fire_hazard for f in findings))
         notify(operators_of(notice), NotificationKind.NOTICE_ISSUED,
@@ -141,8 +157,14 @@ def issue_notice(
     return notice
 
 
-def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+ALREADY_IN_A_NOTICE = _lazy("A chosen finding is already in a notice.")
+
+
+def _in_a_notice(findings) -> bool:
+    return NoticeItem.objects.filter(finding__in=findings).exists()
+
+
+_date = chinese_date
 
 
 def record_delivery(user, notice, *, method: str, received_by_name: str = "", at=None) -> RectificationNotice:
@@ -177,10 +199,12 @@ def record_read(user, notice) -> bool:
             notice.refresh_from_db(fields=["read_at", "read_by"])
             _event(notice, EventKind.READ, user)
             if not notice.delivered_at:
-                RectificationNotice.objects.filter(pk=notice.pk, delivered_at__isnull=True).update(
+                delivered = RectificationNotice.objects.filter(pk=notice.pk, delivered_at__isnull=True).update(
                     delivery_method=DeliveryMethod.ACCOUNT, delivered_at=notice.read_at
                 )
                 notice.refresh_from_db(fields=["delivery_method", "delivered_at"])
+                if delivered:  # 电子送达: opening it in the institution's account is the delivery
+                    _event(notice, EventKind.DELIVERED, user, method=DeliveryMethod.ACCOUNT)
     return bool(updated)
 
 
@@ -206,11 +230,24 @@ def attach_evidence(user, report_item: ReportItem, upload) -> tuple[EvidenceFile
     checked = uploads.check_evidence(upload)
     if not checked.ok:
         return None, checked.message
+    original_name = upload.name[-255:]
+    # The stored name's extension follows the content, never the client's name (x.html → .png).
+    upload.name = f"evidence{checked.extension}"
     evidence = EvidenceFile.objects.create(
-        item=report_item, file=upload, original_name=upload.name[-255:], content_type=checked.content_type,
+        item=report_item, file=upload, original_name=original_name, content_type=checked.content_type,
         size=upload.size, uploaded_by=user,
     )
     return evidence, ""
+
+
+def remove_evidence(user, evidence: EvidenceFile) -> None:
+    """The operator takes a file back out of their draft (a submitted report keeps its files)."""
+    report = evidence.item.report
+    if not access.is_operator_of(user, report.notice) or report.submitted_at is not None:
+        raise PermissionDenied
+    with transaction.atomic():
+        evidence.delete()
+        transaction.on_commit(lambda f=evidence.file: f.delete(save=False))
 
 
 PLAN_FIELDS = ("correction_for_affected", "others_at_risk", "systemic_changes", "monitoring", "completion_date")
@@ -285,6 +322,8 @@ def record_recheck(
         raise PermissionDenied
     if outcome not in RecheckOutcome.values:
         raise ValidationError(_("Choose the outcome of the re-check."))
+    if method is not None and method not in RecheckMethod.values:
+        raise ValidationError(_("Choose how the re-check was done."))
     if outcome != RecheckOutcome.PASSED and not reasons.strip():
         raise ValidationError(_("Give the reasons the rectification is not accepted."))
     today = today or timezone.localdate()
@@ -309,10 +348,10 @@ def record_recheck(
             due = deadline_after(today, days)
             recheck.new_deadline, recheck.new_deadline_provisional = due.date, due.provisional
             notice.deadline, notice.deadline_provisional = due.date, due.provisional
-            notice.deadline_basis, notice.deadline_days = today, days
-            notice.save(update_fields=["deadline", "deadline_provisional", "deadline_basis", "deadline_days"])
+            notice.save(update_fields=["deadline", "deadline_provisional"])
             recheck.save()
-            _event(notice, EventKind.RECHECK_FAILED, user, recheck=recheck.pk, deadline=due.date.isoformat())
+            _event(notice, EventKind.RECHECK_FAILED, user, recheck=recheck.pk, deadline=due.date.isoformat(),
+                   days=days, basis=today.isoformat())
             notify(operators_of(notice), NotificationKind.RECHECK_FAILED,
                    _("Re-check of %(number)s failed: %(reasons)s New deadline: %(deadline)s.") % {
                        "number": notice.number, "reasons": recheck.reasons, "deadline": _date(due.date)}, link)
@@ -354,18 +393,41 @@ def close_rectification(user, notice) -> RectificationNotice:
 # --- extensions ------------------------------------------------------------------------------
 
 
-def request_extension(user, notice, *, reason: str, extra_days: int) -> ExtensionRequest:
+def extension_closed_reason(notice, today: dt.date | None = None) -> str:
+    """Why no extension may be asked for now ("" if one may)."""
+    today = today or timezone.localdate()
+    # 期限届满前提出: once the deadline has passed it is overdue, not extended.
+    if notice.deadline < today or notice.events.filter(
+        kind=EventKind.OVERDUE, data__deadline=notice.deadline.isoformat()
+    ).exists():
+        return _(
+            "The deadline of %(deadline)s has passed: an extension can no longer be asked for. "
+            "Submit your rectification report."
+        ) % {"deadline": _date(notice.deadline)}
+    if notice.extension_requests.filter(decided_at__isnull=True).exists():
+        return _("An extension request is already waiting for a decision.")
+    return ""
+
+
+def may_request_extension(notice, today: dt.date | None = None) -> bool:
+    return notice.is_open and not extension_closed_reason(notice, today)
+
+
+def request_extension(user, notice, *, reason: str, extra_days: int, today: dt.date | None = None) -> ExtensionRequest:
+    """延期申请, a side action: the report stays open and the deadline keeps running meanwhile."""
     if not access.is_operator_of(user, notice):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Give the reason you need more time."))
     if not 1 <= extra_days <= MAX_EXTENSION_DAYS:
         raise ValidationError(_("Ask for between 1 and %(max)s more working days.") % {"max": MAX_EXTENSION_DAYS})
+    today = today or timezone.localdate()
     with transaction.atomic():
         notice = _locked(notice)
         _require_open(notice)
-        if notice.extension_requests.filter(decided_at__isnull=True).exists():
-            raise ValidationError(_("An extension request is already waiting for a decision."))
+        refused = extension_closed_reason(notice, today)
+        if refused:
+            raise ValidationError(refused)
         request = ExtensionRequest.objects.create(
             notice=notice, requested_by=user, reason=reason.strip(), extra_days=extra_days,
             deadline_before=notice.deadline,
@@ -374,12 +436,19 @@ def request_extension(user, notice, *, reason: str, extra_days: int) -> Extensio
         notify(heads_of(notice), NotificationKind.EXTENSION_REQUESTED,
                _("%(institution)s asks for %(days)s more working days on %(number)s.") % {
                    "institution": notice.institution.name, "days": extra_days, "number": notice.number},
-               notice_link(notice))
+               extension_link(notice))
     return request
 
 
+def extension_link(notice) -> str:
+    try:
+        return reverse("rectification:notices:extension", args=[notice.pk])
+    except NoReverseMatch:
+        return notice_link(notice)
+
+
 def decide_extension(user, request: ExtensionRequest, *, grant: bool, note: str = "",
-                     extra_days: int | None = None) -> ExtensionRequest:
+                     extra_days: int | None = None, today: dt.date | None = None) -> ExtensionRequest:
     """The head grants (possibly fewer days than asked) or refuses an extension."""
     notice = request.notice
     if not access.is_head_for(user, notice):
@@ -397,12 +466,18 @@ def decide_extension(user, request: ExtensionRequest, *, grant: bool, note: str 
             days = request.extra_days if extra_days is None else extra_days
             if not 1 <= days <= request.extra_days:
                 raise ValidationError(_("Grant between 1 and %(max)s working days.") % {"max": request.extra_days})
-            due = deadline_after(notice.deadline, days)
+            # Counted from the deadline, or from today if the decision comes after it: never a
+            # new deadline in the past.
+            decided_on = today or timezone.localdate()
+            start = max(notice.deadline, decided_on)
+            due = deadline_after(start, days)
+            provisional = due.provisional or (start == notice.deadline and notice.deadline_provisional)
             request.new_deadline = due.date
-            notice.deadline, notice.deadline_provisional = due.date, due.provisional
-            notice.deadline_basis, notice.deadline_days = request.deadline_before, days
-            notice.save(update_fields=["deadline", "deadline_provisional", "deadline_basis", "deadline_days"])
-            _event(notice, EventKind.EXTENSION_GRANTED, user, request=request.pk, deadline=due.date.isoformat())
+            notice.deadline, notice.deadline_provisional = due.date, provisional
+            notice.save(update_fields=["deadline", "deadline_provisional"])
+            _event(notice, EventKind.EXTENSION_GRANTED, user, request=request.pk, deadline=due.date.isoformat(),
+                   days=days, decided_on=decided_on.isoformat())
+            transaction.on_commit(lambda n=notice: deadline_changed.send(sender=RectificationNotice, notice=n))
             text = _("Extension granted on %(number)s: the new deadline is %(deadline)s.") % {
                 "number": notice.number, "deadline": _date(due.date)}
         else:
@@ -450,20 +525,29 @@ def mark_overdue(notice, today: dt.date | None = None) -> bool:
     return True
 
 
-def refresh_provisional_deadlines() -> int:
-    """Recount provisional deadlines of open notices once the missing calendar year is entered."""
-    changed = 0
-    for notice in RectificationNotice.objects.filter(
+def _provisional_candidates() -> list[tuple[int, dt.date]]:
+    return list(RectificationNotice.objects.filter(
         deadline_provisional=True, closed_at__isnull=True, escalated_at__isnull=True
-    ):
-        due = deadline_after(notice.deadline_basis, notice.deadline_days)
-        if (due.date, due.provisional) == (notice.deadline, notice.deadline_provisional):
-            continue
+    ).values_list("pk", "deadline"))
+
+
+def refresh_provisional_deadlines() -> int:
+    """Recount provisional deadlines of open notices once the missing calendar year is entered.
+
+    The whole chain is recounted (the issue, then each extension and failed re-check), under the
+    notice lock; a notice whose deadline moved since it was read is left for the next run.
+    """
+    changed = 0
+    for pk, seen_deadline in _provisional_candidates():
         with transaction.atomic():
-            RectificationNotice.objects.filter(pk=notice.pk).update(
-                deadline=due.date, deadline_provisional=due.provisional
-            )
+            notice = RectificationNotice.objects.select_for_update().get(pk=pk)
+            if notice.deadline != seen_deadline or not notice.is_open:
+                continue
+            due = recount_deadline(notice)
+            if (due.date, due.provisional) == (notice.deadline, notice.deadline_provisional):
+                continue
             notice.deadline, notice.deadline_provisional = due.date, due.provisional
+            notice.save(update_fields=["deadline", "deadline_provisional"])
             transaction.on_commit(lambda n=notice: deadline_changed.send(sender=RectificationNotice, notice=n))
         changed += 1
     return changed

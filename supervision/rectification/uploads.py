@@ -1,4 +1,4 @@
-"""Evidence uploads: the type is decided by the file's content (magic bytes), never by its name."""
+"""Evidence uploads: the type is decided by the file's content (magic bytes, then a real parse), never by its name."""
 
 from dataclasses import dataclass
 
@@ -20,11 +20,22 @@ def max_bytes() -> int:
     return getattr(settings, "RECTIFICATION_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
+# content type -> the extension a stored file gets
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+# A PDF ends with %%EOF, possibly followed by a little whitespace or a trailing incremental note.
+PDF_TAIL_BYTES = 1024
+
+
 @dataclass(frozen=True)
 class Checked:
     ok: bool
     content_type: str = ""
     message: str = ""
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.content_type, "")
 
 
 def sniff(head: bytes) -> str:
@@ -47,9 +58,26 @@ def check_evidence(upload) -> Checked:
     head = upload.read(16)
     upload.seek(0)
     content_type = sniff(head)
-    if not content_type:
+    if not content_type or not _whole_file_holds(upload, content_type):
         return Checked(False, message=_(
             "“%(name)s” is not a photo (JPEG or PNG) or a PDF document by its content, whatever its name; "
             "it was not accepted."
         ) % {"name": name})
     return Checked(True, content_type=content_type)
+
+
+def _whole_file_holds(upload, content_type: str) -> bool:
+    """Beyond the leading bytes: an image Pillow can read, a PDF that ends like one."""
+    try:
+        if content_type == "application/pdf":
+            upload.seek(max(upload.size - PDF_TAIL_BYTES, 0))
+            return b"%%EOF" in upload.read()
+        from PIL import Image
+
+        with Image.open(upload) as image:
+            image.verify()
+            return Image.MIME.get(image.format) == content_type
+    except Exception:  # Pillow raises many kinds of errors on a broken image
+        return False
+    finally:
+        upload.seek(0)

@@ -4,14 +4,17 @@ Also the desk entry for findings (until the field UI records them): a team membe
 findings on an inspection of their team.
 """
 
+import datetime as dt
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, CharField, Prefetch, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Case, CharField, Q, Value, When
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from viewflow.utils import Icon
@@ -19,27 +22,36 @@ from viewflow.views import Action
 
 from supervision.core.models import RegionLevel
 from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
-from supervision.inspections.models import Finding, Inspection
+from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.rectification import access, services
 from supervision.rectification.deadlines import due_soon_limit
-from supervision.rectification.documents import render_notice_pdf, verification_path
-from supervision.rectification.forms import DeliveryForm, FindingForm
+from supervision.rectification.documents import issued_terms, render_notice_pdf, verification_path
+from supervision.rectification.forms import DeliveryForm, ExtensionDecisionForm, FindingForm
 from supervision.rectification.models import (
+    DEADLINE_EVENTS,
+    HEAD_ONLY_EVENTS,
     DeadlineState,
     EvidenceFile,
+    NoticeStatus,
     RectificationNotice,
-    RectificationReport,
 )
 from supervision.staff.access import actor_for, regions_for
+from supervision.staff.models import Role
 
 
 def with_deadline_state(queryset, today=None):
-    """Annotate `deadline_state` in SQL: finished, overdue, due within 3 working days, on time."""
+    """Annotate `deadline_state` in SQL from the notice status (`with_status`), so the two agree.
+
+    Finished when closed or escalated; with the officials while a report awaits its re-check or
+    a passed re-check awaits closure; overdue exactly when the status says so; else due soon or on time.
+    """
     today = today or timezone.localdate()
-    return queryset.annotate(
+    return queryset.with_status(today).annotate(
         deadline_state=Case(
-            When(Q(closed_at__isnull=False) | Q(escalated_at__isnull=False), then=Value(DeadlineState.FINISHED)),
-            When(deadline__lt=today, then=Value(DeadlineState.OVERDUE)),
+            When(status_code__in=[NoticeStatus.CLOSED, NoticeStatus.ESCALATED], then=Value(DeadlineState.FINISHED)),
+            When(status_code__in=[NoticeStatus.REPORT_SUBMITTED, NoticeStatus.RECHECK_PASSED],
+                 then=Value(DeadlineState.WITH_OFFICIALS)),
+            When(status_code=NoticeStatus.OVERDUE, then=Value(DeadlineState.OVERDUE)),
             When(deadline__lte=due_soon_limit(today), then=Value(DeadlineState.DUE_SOON)),
             default=Value(DeadlineState.ON_TIME),
             output_field=CharField(),
@@ -88,6 +100,27 @@ NOTICE_EXPORT_COLUMNS = [
 ]
 
 
+def events_for(user, notice):
+    """The notice's history; internal assessments (blacklist ground) only for heads and admins."""
+    events = notice.events.order_by("at", "pk")
+    actor = actor_for(user)
+    if actor.is_admin or (actor.is_official and Role.HEAD in actor.roles):
+        return events
+    return events.exclude(kind__in=HEAD_ONLY_EVENTS)
+
+
+def deadline_history(notice) -> dict:
+    """The deadline as issued and each later move (extension, failed re-check), for 原期限 … 延期至 …"""
+    return {
+        "issued": issued_terms(notice),
+        "changes": [
+            {"kind": e.kind, "label": e.get_kind_display(), "on": timezone.localtime(e.at).date(),
+             "deadline": dt.date.fromisoformat(e.data["deadline"])}
+            for e in notice.events.filter(kind__in=DEADLINE_EVENTS).order_by("at", "pk")
+        ],
+    }
+
+
 class NoticeDetailView(ScopedDetailView):
     template_name = "rectification/notice_detail.html"
 
@@ -104,9 +137,12 @@ class NoticeDetailView(ScopedDetailView):
                 "items__notice_item__finding", "items__evidence"),
             "rechecks": notice.rechecks.order_by("pk"),
             "extensions": notice.extension_requests.order_by("pk"),
-            "events": notice.events.order_by("at", "pk"),
+            "events": events_for(user, notice),
+            "deadline_history": deadline_history(notice),
             "public_path": verification_path(notice),
             "may_record_delivery": notice.delivered_at is None and access.is_team_member(user, notice.inspection),
+            "may_decide_extension": access.is_head_for(user, notice)
+            and notice.extension_requests.filter(decided_at__isnull=True).exists(),
             "is_operator": actor_for(user).is_operator,
         })
         return context
@@ -134,10 +170,7 @@ class NoticeViewset(ScopedModelViewset):
     def scope(self, user, queryset):
         queryset = access.notices_for(user, queryset).select_related(
             "institution__region__parent", "department"
-        ).prefetch_related(
-            Prefetch("reports", queryset=RectificationReport.objects.only("pk", "notice_id", "submitted_at")),
-            "rechecks", "items",
-        )
+        ).prefetch_related("items")
         return with_deadline_state(queryset).order_by("deadline", "pk")
 
     def can_list(self, user):
@@ -183,7 +216,7 @@ class NoticeViewset(ScopedModelViewset):
     def pdf_view(self, request, pk):
         notice = self._notice(request, pk)
         services.record_read(request.user, notice)
-        response = HttpResponse(render_notice_pdf(notice, request), content_type="application/pdf")
+        response = HttpResponse(render_notice_pdf(notice), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
         return response
 
@@ -215,7 +248,7 @@ class NoticeViewset(ScopedModelViewset):
 
     def evidence_view(self, request, pk, evidence_pk):
         notice = self._notice(request, pk)
-        evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, item__report__notice=notice)
+        evidence = get_object_or_404(evidence_for(request.user, notice), pk=access.db_id(evidence_pk))
         try:
             handle = evidence.file.open("rb")
         except FileNotFoundError:
@@ -226,6 +259,64 @@ class NoticeViewset(ScopedModelViewset):
     @property
     def evidence_path(self):
         return path("<int:pk>/evidence/<int:evidence_pk>/", self.evidence_view, name="evidence")
+
+    def remove_evidence_view(self, request, pk, evidence_pk):
+        """The operator takes a file out of their draft report (POST; their own draft only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        notice = self._notice(request, pk)
+        evidence = get_object_or_404(
+            EvidenceFile.objects.select_related("item__report__notice"),
+            pk=access.db_id(evidence_pk), item__report__notice=notice, item__report__submitted_at__isnull=True,
+        )
+        services.remove_evidence(request.user, evidence)
+        messages.success(request, _("“%(name)s” was removed.") % {"name": evidence.original_name})
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            return redirect(back)
+        return redirect("rectification:notices:detail", pk=notice.pk)
+
+    @property
+    def remove_evidence_path(self):
+        return path("<int:pk>/evidence/<int:evidence_pk>/remove/", self.remove_evidence_view,
+                    name="remove_evidence")
+
+    # --- the head's decision on an extension request (a side action, not a process step) ---
+
+    def extension_view(self, request, pk):
+        notice = self._notice(request, pk)
+        if not access.is_head_for(request.user, notice):
+            raise PermissionDenied
+        pending = notice.extension_requests.filter(decided_at__isnull=True).order_by("-pk").first()
+        form = ExtensionDecisionForm(request.POST or None,
+                                     initial={"extra_days": pending.extra_days if pending else None})
+        problems = [] if pending else [_("There is no pending extension request.")]
+        if pending is not None and request.method == "POST" and form.is_valid():
+            try:
+                services.decide_extension(request.user, pending, grant=form.cleaned_data["grant"],
+                                          note=form.cleaned_data["note"],
+                                          extra_days=form.cleaned_data["extra_days"])
+            except ValidationError as e:
+                problems += e.messages
+            else:
+                messages.success(request, _("The extension decision was recorded."))
+                return redirect("rectification:notices:detail", pk=notice.pk)
+        return render(request, "rectification/task_decide_extension.html", {
+            "title": _("Decide on the extension"), "notice": notice, "form": form, "pending": pending,
+            "problems": problems})
+
+    @property
+    def extension_path(self):
+        return path("<int:pk>/extension/", self.extension_view, name="extension")
+
+
+def evidence_for(user, notice):
+    """Evidence files of the notice the user may open: submitted reports' files; the
+    institution's own operators also see the files of their draft."""
+    files = EvidenceFile.objects.filter(item__report__notice=notice)
+    if access.is_operator_of(user, notice):
+        return files
+    return files.filter(item__report__submitted_at__isnull=False)
 
 
 # --- findings at the desk ----------------------------------------------------------------------
@@ -244,12 +335,20 @@ def team_inspections(request):
         "title": _("Findings of my inspections"), "inspections": inspections})
 
 
+# Findings are added at the desk only while the record is open; once submitted it is the record
+# (the field flow turns its non-compliant answers into findings), and a cancelled one has none.
+FINDINGS_AT_THE_DESK = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+
+
 def inspection_findings(request, pk):
     """Record a finding on an inspection of the user's team; choose findings for a notice."""
     inspection = get_object_or_404(
         access.team_inspections_for(request.user).select_related("institution", "department"), pk=pk
     )
-    form = FindingForm(request.POST or None)
+    may_record = inspection.status in FINDINGS_AT_THE_DESK
+    form = FindingForm(request.POST or None) if may_record else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         finding = form.save(commit=False)
         finding.inspection = inspection
@@ -259,6 +358,7 @@ def inspection_findings(request, pk):
     findings = Finding.objects.filter(inspection=inspection).select_related("notice_item__notice").order_by("pk")
     return render(request, "rectification/inspection_findings.html", {
         "title": _("Findings"), "inspection": inspection, "form": form, "findings": findings,
+        "may_issue": inspection.status == InspectionStatus.SUBMITTED,
     })
 
 

@@ -21,6 +21,7 @@ from viewflow.workflow.models import Task
 from viewflow.utils import viewprop
 
 from supervision.notifications.desk import NotificationsApplication
+from supervision.rectification.access import MAX_DB_ID
 from supervision.registry.access import institutions_for
 from supervision.rectification.viewsets import NoticeViewset, findings_urlpatterns
 from supervision.staff.access import actor_for
@@ -41,7 +42,7 @@ def queue_q(user) -> Q:
     if actor.official is not None:
         q |= Q(flow_task=RectificationFlow.recheck, **{f"{_NOTICE}inspection__team": actor.official})
         if Role.HEAD in actor.roles:
-            q |= Q(flow_task__in=[RectificationFlow.decide_extension, RectificationFlow.approve_closure],
+            q |= Q(flow_task=RectificationFlow.approve_closure,
                    **{f"{_NOTICE}department": actor.official.department_id})
     return q
 
@@ -89,6 +90,8 @@ def _within_reach(view):
 
     def wrapper(request, *args, **kwargs):
         process_pk, task_pk = kwargs.get("process_pk"), kwargs.get("task_pk")
+        if any(pk is not None and pk > MAX_DB_ID for pk in (process_pk, task_pk)):
+            raise Http404  # beyond any database id (and an OverflowError in the query)
         if not request.user.is_authenticated or not processes_for(request.user).filter(pk=process_pk).exists():
             raise Http404
         if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():

@@ -1,11 +1,14 @@
 """Rectification (整改): from the notice to a closed case.
 
 The notice is issued (numbered PDF with a QR code) → the institution's operator submits a
-report with evidence, or asks for more time (the head grants or refuses) → the inspection
-team re-checks → passed: the head approves closure; failed: back to the institution with a
+report with evidence → the inspection team re-checks → passed: the head approves closure; failed: back to the institution with a
 new deadline, or escalated to enforcement. A timer on the institution's task fires the day
 after the deadline: it marks the notice overdue, tells the head and the institution, and for a
 major fire hazard flags blacklist ground 4 to the head. The institution may still answer late.
+
+Asking for more time (延期申请) is a side action, not a step: the report task stays open and its
+deadline timer keeps running while the head decides on the notice's extension page; a grant
+moves the timer (signals.py).
 
 Each node calls a service of supervision.rectification; the facts live there.
 """
@@ -75,20 +78,7 @@ class RectificationFlow(flow.Flow):
         ScopedView(views.submit_report, access.is_operator_of)
         .Annotation(title=_("Submit the rectification report"))
         .OnTimeout(this.deadline_passes_at, this.note_overdue, interrupting=False, title=_("Deadline passed"))
-        .Next(this.report_or_extension)
-    )
-
-    report_or_extension = (
-        flow.If(this.extension_pending)
-        .Annotation(title=_("Report or extension?"))
-        .Then(this.decide_extension)
-        .Else(this.recheck)
-    )
-
-    decide_extension = (
-        ScopedView(views.decide_extension, access.is_head_for)
-        .Annotation(title=_("Decide on the extension"))
-        .Next(this.submit_report)
+        .Next(this.recheck)
     )
 
     recheck = (
@@ -133,9 +123,6 @@ class RectificationFlow(flow.Flow):
 
     def mark_overdue(self, activation):
         services.mark_overdue(notice_of(activation))
-
-    def extension_pending(self, activation) -> bool:
-        return notice_of(activation).extension_requests.filter(decided_at__isnull=True).exists()
 
     def _last_outcome(self, activation):
         last = notice_of(activation).rechecks.order_by("-pk").first()

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.inspections.models import Finding
+from supervision.inspections.models import Finding, InspectionStatus
 from supervision.rectification import services
+from supervision.rectification.access import MAX_DB_ID
 from supervision.rectification.deadlines import day_range_for, deadline_after
 from supervision.rectification.forms import NoticeForm
 from supervision.rectification.models import RecheckMethod
@@ -17,17 +18,22 @@ from workflows.rectification.flows import start_process
 
 
 def _chosen_ids(request) -> list[int]:
+    """The finding ids asked for; anything not a plausible database id is ignored."""
     raw = request.POST.getlist("findings") or request.GET.getlist("findings")
     ids = []
     for value in raw:
         for part in str(value).split(","):
-            if part.strip().isdigit():
+            part = part.strip()
+            if part.isascii() and part.isdigit() and int(part) <= MAX_DB_ID:
                 ids.append(int(part))
     return ids
 
 
 def issue_notice(request, pk):
     inspection = inspection_for_notice(request.user, pk)
+    if inspection.status != InspectionStatus.SUBMITTED:
+        messages.warning(request, _("A notice is issued only once the inspection record has been submitted."))
+        return redirect("rectification:inspection_findings", pk=inspection.pk)
     findings = list(
         Finding.objects.filter(inspection=inspection, pk__in=_chosen_ids(request), needs_rectification=True,
                                notice_item__isnull=True).order_by("pk")

@@ -13,7 +13,6 @@ from supervision.rectification import services, uploads
 from supervision.rectification.deadlines import day_range_for
 from supervision.rectification.forms import (
     AnswerForm,
-    ExtensionDecisionForm,
     ExtensionForm,
     PlanForm,
     RecheckForm,
@@ -78,7 +77,10 @@ def submit_report(request, **kwargs):
         except ValidationError as e:
             problems += _errors(e)
         else:
-            return _done(request, _("Your extension request was sent to the department head."))
+            # A side action: the report task stays open and the deadline keeps running.
+            messages.success(request, _("Your extension request was sent to the department head."),
+                             fail_silently=True)
+            return redirect(request.get_full_path())
 
     if bound:
         # Files first: an accepted file is kept with the draft even if something else is wrong.
@@ -113,29 +115,10 @@ def submit_report(request, **kwargs):
     return _page(request, "rectification/task_submit_report.html", notice,
                  plan_form=plan_form, answer_forms=answer_forms, extension_form=extension_form,
                  problems=problems, last_failed=last_failed, refused=refused, max_size=uploads.max_bytes(),
-                 may_extend=not notice.extension_requests.filter(decided_at__isnull=True).exists())
+                 may_extend=services.may_request_extension(notice))
 
 
 # --- the head ----------------------------------------------------------------------------------
-
-
-def decide_extension(request, **kwargs):
-    notice = _notice(request)
-    pending = notice.extension_requests.filter(decided_at__isnull=True).order_by("-pk").first()
-    form = ExtensionDecisionForm(request.POST or None, initial={"extra_days": pending.extra_days if pending else None})
-    problems = []
-    if pending is None:
-        problems.append(_("There is no pending extension request."))
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.decide_extension(request.user, pending, grant=form.cleaned_data["grant"],
-                                      note=form.cleaned_data["note"], extra_days=form.cleaned_data["extra_days"])
-        except ValidationError as e:
-            problems += _errors(e)
-        else:
-            return _done(request, _("The extension decision was recorded."))
-    return _page(request, "rectification/task_decide_extension.html", notice,
-                 form=form, pending=pending, problems=problems)
 
 
 def approve_closure(request, **kwargs):
