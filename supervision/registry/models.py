@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.core.models import Region, RegionLevel
 from supervision.core.validators import phone_validator
@@ -36,7 +37,7 @@ class OperatingStatus(models.TextChoices):
     PREPARING = "preparing", _("Preparing")
     OPERATING = "operating", _("Operating")
     SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("operating status", "Closed")  # 已停业, not a closed case
 
 
 class CreditClass(models.TextChoices):
