@@ -28,14 +28,16 @@ def world(db):
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are deselected (not skipped) on the SQLite pass; make test runs both."""
+    """PostgreSQL-only tests are deselected (not skipped) on the SQLite pass; make test runs both.
+
+    Browser tests run on the SQLite pass only: they test the field app, not the database.
+    """
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
+    unwanted = "browser" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "postgres"
     kept, dropped = [], []
     for item in items:
-        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+        (dropped if item.get_closest_marker(unwanted) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

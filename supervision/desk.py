@@ -11,6 +11,7 @@ from supervision.registry.viewsets import InstitutionViewset
 from supervision.staff.viewsets import ConflictViewset, OfficialViewset
 
 from workflows.rectification.desk import APPLICATIONS as RECTIFICATION_APPS
+from workflows.inspection.desk import APPLICATIONS as INSPECTION_APPS  # noqa: F401
 from workflows.spot_check.desk import APPLICATIONS as SPOT_CHECK_APPS
 
 class LibrariesApplication(Application):

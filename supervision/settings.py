@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "supervision.disclosure",
     "workflows.spot_check",
     "workflows.rectification",
+    "workflows.inspection",
     "supervision.demo",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("public/", include("supervision.disclosure.urls")),
+    path("field/", include("supervision.inspections.urls")),
     path("", include("supervision.registry.urls")),
     path("", site.urls),
 ]

@@ -13,3 +13,7 @@ class InspectionsConfig(AppConfig):
 
         audit.track(Inspection)
         audit.track(Finding)
+
+        from supervision.inspections import signals
+
+        signals.connect()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from supervision.core.audit import acting_as
 from supervision.demo import city, rectification_demo
+from supervision.demo.inspection_demo import seed_field_inspections
 from supervision.demo.sampling_demo import seed_sampling_demo
 
 
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         with acting_as("seed_demo"):
             rectification_demo.seed_inspections()
             seed_sampling_demo()
+            seed_field_inspections()
         elapsed = time.monotonic() - started
 
         if tally.changed:

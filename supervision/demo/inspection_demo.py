@@ -1,0 +1,51 @@
+"""Demo field work: inspections scheduled for today in 东湖区, so the field app (/field/) shows something.
+
+inspector_donghu1 (with inspector_donghu2) has an announced daily check and an unannounced case check
+today at two 东湖区 institutions other than those of the rectification demo. Idempotent: an
+inspection is found again by institution, department and kind while it is still open; a finished
+one is left alone and a new one is scheduled for the day the demo runs.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+TEAM = ("inspector_donghu1", "inspector_donghu2")
+DEPARTMENT = "东湖区民政局"
+KINDS = (("daily", True), ("case", False))
+
+
+def seed_field_inspections() -> int:
+    """Create what is missing; return how many inspections were created."""
+    from supervision.core.audit import acting_as
+    from supervision.core.models import Department
+    from supervision.inspections import services
+    from supervision.inspections.models import Inspection, InspectionStatus
+    from supervision.registry.models import Institution
+    from supervision.staff.models import Official
+
+    department = Department.objects.filter(name=DEPARTMENT).first()
+    team = list(Official.objects.filter(user__username__in=TEAM))
+    if department is None or len(team) != len(TEAM):
+        return 0  # not the demo city
+    institutions = list(
+        Institution.objects.filter(region__path__startswith=department.region.path, accounts__isnull=True)
+        .order_by("pk")[:len(KINDS)]
+    )
+    today = timezone.localdate()
+    created = 0
+    with transaction.atomic(), acting_as("seed_demo"):
+        for institution, (kind, announced) in zip(institutions, KINDS, strict=False):
+            open_ = Inspection.objects.filter(
+                institution=institution, department=department, kind=kind,
+                status__in=[InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS],
+            )
+            if open_.exists():
+                open_.filter(status=InspectionStatus.SCHEDULED).update(scheduled_for=today)
+                continue
+            inspection = Inspection.objects.create(institution=institution, department=department, kind=kind,
+                                                   announced=announced, scheduled_for=today)
+            inspection.team.set(team)
+            services.ensure_checklist(inspection)
+            services.inspection_scheduled.send(sender=Inspection, inspection=inspection)  # starts its process
+            created += 1
+    return created

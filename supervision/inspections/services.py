@@ -1,0 +1,444 @@
+"""What can happen to an inspection, as plain functions (testable without Viewflow).
+
+Each function takes the acting user first and checks their right itself: Viewflow does not check
+calls from code. A refusal raises PermissionDenied; a broken rule raises ValidationError with a
+message for the user. The domain never imports a flow: when a record is submitted it sends
+`record_submitted`, which the inspection process (workflows/inspection) listens to; findings that
+need rectification are then offered on the desk's findings page, where the team issues a
+rectification notice (rectification.services.issue_notice) and its process starts.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.core.calendar import add_working_days
+from supervision.core.numbering import next_document_number
+from supervision.inspections import access, checklists
+from supervision.inspections.models import (
+    NOTICE_DOCUMENT_TYPE,
+    Answer,
+    Finding,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    Photo,
+    Severity,
+    Signature,
+)
+from supervision.registry.access import institutions_for
+
+# Sent after the commit that submitted a record (sender=Inspection, inspection=…).
+record_submitted = Signal()
+# Sent after the commit that created an inspection through schedule_inspection (sender=Inspection).
+inspection_scheduled = Signal()
+
+NOTICE_WORKING_DAYS = 3  # 检查通知书: 3 working days ahead (养老机构行政检查办法)
+PUBLICITY_WORKING_DAYS = 20  # 一公开: default, DOMAIN.md §2 [S]
+MIN_TEAM = 2
+MAX_SIGNATURE_BYTES = 300_000
+COMPLIANCE_VALUES = {c.value for c in Answer.Compliance}
+
+
+def _require(condition):
+    if not condition:
+        raise PermissionDenied
+
+
+def _locked(inspection) -> Inspection:
+    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+
+
+def bump_revision(inspection_pk):
+    """A change made on the server: field records based on an older revision become conflicts."""
+    from django.db.models import F
+
+    Inspection.objects.filter(pk=inspection_pk).update(revision=F("revision") + 1)
+
+
+# --- scheduling ------------------------------------------------------------------------------
+
+
+def schedule_inspection(user, *, institution, kind, team, announced=True, scheduled_for=None, checklist=None,
+                        department=None) -> Inspection:
+    """A planner creates an inspection (a case check from a complaint or lead is unannounced)."""
+    _require(access.may_plan_case_checks(user))
+    actor_official = access.official_of(user)
+    if not institutions_for(user).filter(pk=institution.pk).exists():
+        raise PermissionDenied
+    team = list(team)
+    if len({o.pk for o in team}) < MIN_TEAM:
+        raise ValidationError(_("A team needs at least two inspectors."))
+    if kind == InspectionKind.CASE:
+        announced = False
+    inspection = Inspection.objects.create(
+        institution=institution, kind=kind, department=department or actor_official.department,
+        announced=announced, scheduled_for=scheduled_for,
+        checklist=checklist,
+    )
+    inspection.team.set(team)
+    if inspection.checklist_id is None:
+        ensure_checklist(inspection)
+    transaction.on_commit(lambda: inspection_scheduled.send(sender=Inspection, inspection=inspection))
+    return inspection
+
+
+def ensure_checklist(inspection) -> Inspection:
+    """Fix the checklist version the first time the inspection is opened; never change it after."""
+    if inspection.checklist_id is None:
+        template = checklists.default_for(inspection)
+        Inspection.objects.filter(pk=inspection.pk, checklist__isnull=True).update(checklist=template)
+        inspection.refresh_from_db(fields=["checklist"])
+    return inspection
+
+
+def issue_inspection_notice(user, inspection, *, scheduled_for: dt.date, today: dt.date | None = None) -> Inspection:
+    """检查通知书: numbered, at least 3 working days before the check; none for an unannounced check."""
+    _require(access.is_team_member(user, inspection) or access.is_head_of(user, inspection))
+    if not inspection.announced:
+        raise ValidationError(_("An unannounced check has no advance notice."))
+    if inspection.notice_number:
+        raise ValidationError(_("The notice was already issued."))
+    today = today or timezone.localdate()
+    earliest = add_working_days(today, NOTICE_WORKING_DAYS).date
+    if scheduled_for < earliest:
+        raise ValidationError(_("The check must be at least %(days)s working days after the notice: %(date)s or later.")
+                              % {"days": NOTICE_WORKING_DAYS, "date": earliest.isoformat()})
+    with transaction.atomic():
+        inspection = _locked(inspection)
+        number = next_document_number(inspection.department, NOTICE_DOCUMENT_TYPE, today.year)
+        inspection.notice_number, inspection.notice_date = number.text, today
+        inspection.scheduled_for = scheduled_for
+        inspection.revision += 1
+        inspection.save(update_fields=["notice_number", "notice_date", "scheduled_for", "revision"])
+    return inspection
+
+
+def cancel(user, inspection) -> Inspection:
+    _require(access.is_head_of(user, inspection) or access.may_plan_case_checks(user))
+    with transaction.atomic():
+        inspection = _locked(inspection)
+        if inspection.status == InspectionStatus.SUBMITTED:
+            raise ValidationError(_("A submitted record cannot be cancelled."))
+        inspection.status = InspectionStatus.CANCELLED
+        inspection.revision += 1
+        inspection.save(update_fields=["status", "revision"])
+    return inspection
+
+
+# --- on site ---------------------------------------------------------------------------------
+
+
+def start(user, inspection, *, at=None) -> Inspection:
+    _require(access.is_team_member(user, inspection))
+    _require_open(inspection)
+    ensure_checklist(inspection)
+    if inspection.started_at is None:
+        inspection.started_at = at or timezone.now()
+        inspection.status = InspectionStatus.IN_PROGRESS
+        inspection.save(update_fields=["started_at", "status"])
+    return inspection
+
+
+def _require_open(inspection):
+    if inspection.status == InspectionStatus.CANCELLED:
+        raise ValidationError(_("This inspection was cancelled."))
+    if inspection.status == InspectionStatus.SUBMITTED:
+        raise ValidationError(_("The record of this inspection was already submitted."))
+
+
+def clean_answer(item: dict, raw: dict) -> dict:
+    """Validate one answer against its checklist item; return the cleaned fields."""
+    value = str(raw.get("value", "") if raw.get("value") is not None else "").strip()
+    note = str(raw.get("note") or "").strip()
+    title = item["title"]
+    if item["answer"] == "compliance":
+        if value not in COMPLIANCE_VALUES:
+            raise ValidationError(_("“%(item)s”: choose compliant, non-compliant or not applicable.") % {"item": title})
+    elif item["answer"] == "number":
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise ValidationError(_("“%(item)s”: enter a number.") % {"item": title}) from None
+    elif len(value) > 500:
+        raise ValidationError(_("“%(item)s”: the answer is too long.") % {"item": title})
+    severity = str(raw.get("severity") or item.get("severity") or "")
+    if value == Answer.Compliance.NON_COMPLIANT:
+        if severity not in Severity.values:
+            raise ValidationError(_("“%(item)s”: choose a severity cell A–L.") % {"item": title})
+        if item.get("major_hazard") and severity < "J":
+            raise ValidationError(_("“%(item)s” is a major accident hazard: its severity is at least J.") % {"item": title})
+        if not note:
+            raise ValidationError(_("“%(item)s”: describe what is non-compliant.") % {"item": title})
+    return {"value": value, "note": note, "severity": severity if value == Answer.Compliance.NON_COMPLIANT else "",
+            "needs_rectification": bool(raw.get("needs_rectification", True))}
+
+
+def record_answers(user, inspection, answers: list[dict], *, at=None) -> list[Answer]:
+    """Store answers ({item, value, note, severity, needs_rectification}); the latest answer wins."""
+    _require(access.is_team_member(user, inspection))
+    _require_open(inspection)
+    ensure_checklist(inspection)
+    template = inspection.checklist
+    official = access.official_of(user)
+    stored = []
+    for raw in answers:
+        item = template.item(raw.get("item"))
+        if item is None:
+            raise ValidationError(_("Unknown checklist item %(code)s.") % {"code": raw.get("item")})
+        fields = clean_answer(item, raw)
+        answer, _created = Answer.objects.update_or_create(
+            inspection=inspection, item_code=item["code"],
+            defaults={**fields, "answered_by": official, "answered_at": at or timezone.now()},
+        )
+        stored.append(answer)
+    return stored
+
+
+def add_finding(user, inspection, *, item_code: str, description: str, severity: str,
+                needs_rectification: bool = True) -> Finding:
+    """A finding on a checklist item (the record's non-compliant answers become findings on submit)."""
+    _require(access.is_team_member(user, inspection))
+    ensure_checklist(inspection)
+    item = inspection.checklist.item(item_code) if inspection.checklist else None
+    if item is None:
+        raise ValidationError(_("Unknown checklist item %(code)s.") % {"code": item_code})
+    if severity not in Severity.values:
+        raise ValidationError(_("Choose a severity cell A–L."))
+    if item.get("major_hazard") and severity < "J":
+        raise ValidationError(_("“%(item)s” is a major accident hazard: its severity is at least J.") % {"item": item["title"]})
+    return Finding.objects.create(
+        inspection=inspection, item_code=item_code, item_title=item["title"][:200],
+        legal_basis=item.get("legal_basis", ""), description=description.strip(), severity=severity,
+        major_hazard=bool(item.get("major_hazard")), fire_hazard=bool(item.get("fire_hazard")),
+        needs_rectification=needs_rectification,
+    )
+
+
+def decode_png(data_url: str) -> bytes:
+    prefix = "data:image/png;base64,"
+    if not isinstance(data_url, str) or not data_url.startswith(prefix):
+        raise ValidationError(_("A drawn signature must be a PNG image."))
+    try:
+        data = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError(_("The signature image is damaged.")) from None
+    if len(data) > MAX_SIGNATURE_BYTES or not data.startswith(b"\x89PNG"):
+        raise ValidationError(_("The signature image is damaged."))
+    return data
+
+
+def sign(user, inspection, *, role: str, name: str, method: str, image: bytes | None = None, official=None,
+         at=None) -> Signature:
+    """An inspector of the team signs (drawn, or confirmed by tapping); the representative signs or refuses."""
+    _require(access.is_team_member(user, inspection))
+    _require_open(inspection)
+    name = (name or "").strip()
+    if method not in Signature.Method.values:
+        raise ValidationError(_("Unknown way of signing."))
+    if role == Signature.Role.INSPECTOR:
+        if official is None or not inspection.team.filter(pk=official.pk).exists():
+            raise ValidationError(_("Only inspectors of the team sign as inspectors."))
+        if method == Signature.Method.REFUSED:
+            raise ValidationError(_("An inspector cannot refuse to sign."))
+        name = name or official.name
+    elif role == Signature.Role.REPRESENTATIVE:
+        official = None
+        if not name and method != Signature.Method.REFUSED:
+            raise ValidationError(_("Enter the representative's name."))
+    else:
+        raise ValidationError(_("Unknown signer."))
+    if method == Signature.Method.DRAWN and not image:
+        raise ValidationError(_("The signature is empty."))
+    lookup = {"inspection": inspection, "role": role}
+    if official is not None:
+        lookup["official"] = official
+    Signature.objects.filter(**lookup).delete()
+    signature = Signature(inspection=inspection, role=role, official=official, name=name[:60], method=method,
+                          signed_at=at or timezone.now())
+    signature.save()
+    if image and method == Signature.Method.DRAWN:
+        signature.image.save(f"{role}.png", ContentFile(image), save=True)
+    if role == Signature.Role.REPRESENTATIVE:
+        inspection.representative_name = name[:60]
+        inspection.representative_refused = method == Signature.Method.REFUSED
+        inspection.save(update_fields=["representative_name", "representative_refused"])
+    return signature
+
+
+def record_position(user, inspection, *, latitude, longitude, accuracy_m, at=None) -> Inspection:
+    _require(access.is_team_member(user, inspection))
+    try:
+        lat, lon, acc = Decimal(str(latitude)), Decimal(str(longitude)), float(accuracy_m)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(_("The position is not readable.")) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and acc >= 0):
+        raise ValidationError(_("The position is not readable."))
+    inspection.latitude, inspection.longitude = lat.quantize(Decimal("0.000001")), lon.quantize(Decimal("0.000001"))
+    inspection.position_accuracy_m, inspection.position_at = acc, at or timezone.now()
+    inspection.save(update_fields=["latitude", "longitude", "position_accuracy_m", "position_at"])
+    return inspection
+
+
+def missing_signatures(inspection) -> list[str]:
+    """What is still missing before the record can be submitted."""
+    missing = []
+    inspectors = inspection.signatures.filter(role=Signature.Role.INSPECTOR, official__in=inspection.team.all())
+    if inspectors.count() < MIN_TEAM:
+        missing.append(_("Both inspectors must sign the record."))
+    if not inspection.signatures.filter(role=Signature.Role.REPRESENTATIVE).exists():
+        missing.append(_("The institution's representative must sign, or the refusal be recorded."))
+    return missing
+
+
+def unanswered_items(inspection) -> list[str]:
+    answered = set(inspection.answers.values_list("item_code", flat=True))
+    return [item["title"] for _section, item in inspection.checklist.items()
+            if item["answer"] != "text" and item["code"] not in answered]
+
+
+def publicity_deadline(day: dt.date):
+    """一公开: the result is published within 20 working days of the check (a WorkdayResult)."""
+    return add_working_days(day, PUBLICITY_WORKING_DAYS)
+
+
+def submit_record(user, inspection, *, at=None) -> Inspection:
+    """Submit the record (现场检查记录): both inspectors signed, the representative signed or refused.
+
+    Every non-compliant answer becomes a Finding (with its photos); `record_submitted` tells the
+    process after the commit.
+    """
+    _require(access.is_team_member(user, inspection))
+    with transaction.atomic():
+        inspection = _locked(inspection)
+        _require_open(inspection)
+        ensure_checklist(inspection)
+        problems = missing_signatures(inspection)
+        unanswered = unanswered_items(inspection)
+        if unanswered:
+            problems.append(_("Items not answered yet: %(items)s.") % {"items": "、".join(unanswered[:5])})
+        if problems:
+            raise ValidationError(problems)
+        at = at or timezone.now()
+        template = inspection.checklist
+        for answer in inspection.answers.filter(value=Answer.Compliance.NON_COMPLIANT).order_by("pk"):
+            item = template.item(answer.item_code)
+            finding = Finding.objects.create(
+                inspection=inspection, item_code=answer.item_code, item_title=item["title"][:200],
+                legal_basis=item.get("legal_basis", ""), description=answer.note, severity=answer.severity,
+                major_hazard=bool(item.get("major_hazard")), fire_hazard=bool(item.get("fire_hazard")),
+                needs_rectification=answer.needs_rectification,
+            )
+            inspection.photos.filter(item_code=answer.item_code).update(finding=finding)
+        deadline = publicity_deadline(timezone.localtime(at).date())
+        inspection.status = InspectionStatus.SUBMITTED
+        inspection.submitted_at = at
+        inspection.finished_at = inspection.finished_at or at
+        inspection.started_at = inspection.started_at or at
+        inspection.publicity_deadline = deadline.date
+        inspection.publicity_deadline_provisional = deadline.provisional
+        inspection.save()
+        submitted = inspection
+        transaction.on_commit(lambda: record_submitted.send(sender=Inspection, inspection=submitted))
+    return inspection
+
+
+def review(user, inspection, *, at=None) -> Inspection:
+    """The head of the lead department reviews a submitted record (optional step)."""
+    _require(access.is_head_of(user, inspection))
+    if inspection.status != InspectionStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted record can be reviewed."))
+    inspection.reviewed_at, inspection.reviewed_by = at or timezone.now(), user
+    inspection.save(update_fields=["reviewed_at", "reviewed_by"])
+    return inspection
+
+
+def findings_needing_rectification(inspection):
+    """The findings a rectification notice should cover (offered on the desk's findings page)."""
+    return inspection.findings.filter(needs_rectification=True, notice_item__isnull=True)
+
+
+# --- photos, uploaded in pieces ----------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_CHUNK_BYTES = 256 * 1024
+
+
+def begin_photo(user, inspection, *, client_uuid, size: int, sha256: str, item_code: str = "", taken_at=None) -> Photo:
+    """Open (or find again) the upload of one photo: idempotent on the client's UUID."""
+    _require(access.is_team_member(user, inspection))
+    existing = Photo.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        if existing.inspection_id != inspection.pk:
+            raise ValidationError(_("This photo belongs to another inspection."))
+        return existing
+    _require_open(inspection)
+    if not isinstance(size, int) or not 0 < size <= MAX_PHOTO_BYTES:
+        raise ValidationError(_("A photo must be between 1 byte and 8 MB."))
+    if not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValidationError(_("The photo's checksum is missing."))
+    if item_code and inspection.checklist and inspection.checklist.item(item_code) is None:
+        raise ValidationError(_("Unknown checklist item %(code)s.") % {"code": item_code})
+    return Photo.objects.create(client_uuid=client_uuid, inspection=inspection, item_code=item_code, size=size,
+                                sha256=sha256, uploaded_by=access.official_of(user), taken_at=taken_at)
+
+
+def _partial_path(photo):
+    from django.conf import settings
+
+    folder = settings.MEDIA_ROOT / "partial-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{photo.client_uuid}.part"
+
+
+def append_chunk(user, photo, *, offset: int, data: bytes) -> Photo:
+    """Append a piece at ``offset`` (must equal the bytes received so far); verify SHA-256 at the end.
+
+    A piece sent twice (a retry after a lost answer) is ignored; a gap is refused, and the
+    client resumes from ``received``. A wrong checksum discards the upload so it starts over.
+    """
+    _require(access.is_team_member(user, photo.inspection))
+    damaged = False
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().get(pk=photo.pk)
+        if photo.complete:
+            return photo
+        if len(data) > MAX_CHUNK_BYTES:
+            raise ValidationError(_("A piece is too large."))
+        if offset + len(data) <= photo.received:
+            return photo  # already have it
+        if offset != photo.received:
+            raise ValidationError(_("Pieces must be sent in order."))
+        if photo.received + len(data) > photo.size:
+            raise ValidationError(_("The photo is larger than announced."))
+        path = _partial_path(photo)
+        with open(path, "r+b" if path.exists() else "wb") as f:
+            f.truncate(photo.received)
+            f.seek(photo.received)
+            f.write(data)
+        photo.received += len(data)
+        if photo.received == photo.size:
+            content = path.read_bytes()
+            if hashlib.sha256(content).hexdigest() != photo.sha256:
+                path.unlink(missing_ok=True)
+                photo.received = 0
+                photo.save(update_fields=["received"])
+                damaged = True
+            else:
+                photo.file.save(f"{photo.client_uuid}.jpg", ContentFile(content), save=False)
+                photo.completed_at = timezone.now()
+                path.unlink(missing_ok=True)
+        if not damaged:
+            photo.save()
+    if damaged:
+        raise ValidationError(_("The photo arrived damaged (checksum mismatch); it will be sent again."))
+    return photo

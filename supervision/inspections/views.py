@@ -1,0 +1,77 @@
+"""Pages outside the tablet app: the record and notice PDFs, and a planner's case check."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from supervision.inspections import access, documents, services
+from supervision.inspections.models import ChecklistTemplate, InspectionKind
+from supervision.registry.access import institutions_for
+from supervision.staff.access import actor_for
+from supervision.staff.models import Official
+
+
+@require_GET
+def record_pdf(request, pk):
+    inspection = access.get_readable_inspection(request.user, pk)
+    return documents.record_pdf_response(inspection)
+
+
+@require_GET
+def notice_pdf(request, pk):
+    inspection = access.get_readable_inspection(request.user, pk)
+    if not inspection.notice_number:
+        raise Http404
+    return documents.notice_pdf_response(inspection)
+
+
+class CaseCheckForm(forms.Form):
+    institution = forms.ModelChoiceField(label=gettext_lazy("Institution"), queryset=None)
+    team = forms.ModelMultipleChoiceField(label=gettext_lazy("Team (at least two inspectors)"), queryset=None)
+    checklist = forms.ModelChoiceField(label=gettext_lazy("Checklist"), queryset=None, required=False)
+    scheduled_for = forms.DateField(label=gettext_lazy("Date"), required=False)
+    reason = forms.CharField(label=gettext_lazy("Complaint or lead"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        actor = actor_for(user)
+        self.fields["institution"].queryset = institutions_for(user).order_by("name")
+        self.fields["team"].queryset = Official.objects.filter(
+            department=actor.official.department, user__groups__name="inspector", active=True
+        ).distinct().order_by("name")
+        latest = ChecklistTemplate.objects.order_by("code", "-version").distinct()
+        self.fields["checklist"].queryset = latest
+
+    def clean_team(self):
+        team = self.cleaned_data["team"]
+        if len(team) < services.MIN_TEAM:
+            raise forms.ValidationError(_("A team needs at least two inspectors."))
+        return team
+
+
+def new_case_check(request):
+    """个案检查: a planner creates an unannounced check from a complaint or lead."""
+    if not access.may_plan_case_checks(request.user):
+        raise PermissionDenied
+    form = CaseCheckForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                inspection = services.schedule_inspection(
+                    request.user, institution=form.cleaned_data["institution"], kind=InspectionKind.CASE,
+                    team=form.cleaned_data["team"], announced=False,
+                    scheduled_for=form.cleaned_data["scheduled_for"], checklist=form.cleaned_data["checklist"],
+                )
+        except ValidationError as e:
+            for message in e.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The case check was created (unannounced)."))
+            return redirect("field:new_case_check")
+    return render(request, "inspections/new_case_check.html", {"form": form, "title": _("New case check")})

@@ -1,0 +1,101 @@
+"""Inspection (现场检查): from the scheduled check to the submitted, optionally reviewed, record.
+
+Started for each inspection a spot-check publication creates (signals.py listens to the
+spot-check flow finishing its publication) and for each case check a planner schedules. The team
+works on tablets (the field app, supervision/inspections/field_views.py); when the record is
+submitted (both inspectors signed, the representative signed or refused) the domain sends
+`record_submitted` and the process moves on: the head reviews it when the inspection asks for
+it, then the process ends. Findings that need rectification wait on the desk's findings page
+(rectification), where the team issues the notice that starts a rectification process.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.utils import is_owner
+from viewflow.workflow import flow, lock
+
+from supervision.inspections import access
+from supervision.inspections.models import Inspection
+from supervision.staff.access import actor_for
+from workflows.inspection import views
+from workflows.inspection.models import InspectionProcess
+
+
+def inspection_of(activation_or_task) -> Inspection:
+    return Inspection.objects.select_related("institution", "department").get(
+        process__pk=activation_or_task.process.pk
+    )
+
+
+class HeadReview(flow.View):
+    cancel_view_class = None
+    undo_view_class = None
+    revive_view_class = None
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and access.is_head_of(user, inspection_of(task))
+
+    def can_execute(self, user, task):
+        return is_owner(task.owner, user) and access.is_head_of(user, inspection_of(task))
+
+
+class InspectionFlow(flow.Flow):
+    """Inspection
+
+    An on-site inspection: fieldwork on tablets, the signed record, the optional head review.
+    """
+
+    process_class = InspectionProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Inspection")
+    process_description = _("An on-site inspection: fieldwork on tablets, the signed record, the optional review.")
+    process_summary_template = "{{ process.inspection.institution.name }} · {{ process.inspection.get_kind_display }}"
+    process_result_template = "{{ process.inspection.get_status_display }}"
+
+    start = flow.StartHandle(this.start_inspection).Next(this.fieldwork)
+
+    fieldwork = (
+        flow.Handle(this.record_in)
+        .Annotation(title=_("Inspect on site and submit the record"))
+        .Next(this.needs_review)
+    )
+
+    needs_review = (
+        flow.If(this.review_required)
+        .Annotation(title=_("Review by the head?"))
+        .Then(this.review)
+        .Else(this.done)
+    )
+
+    review = HeadReview(views.review_record).Annotation(title=_("Review the record")).Next(this.done)
+
+    done = flow.End().Annotation(title=_("Record submitted"))
+
+    def start_inspection(self, activation, inspection):
+        activation.process.inspection = inspection
+        return activation.process
+
+    def record_in(self, activation):
+        return activation.process
+
+    def review_required(self, activation) -> bool:
+        return inspection_of(activation).head_review
+
+    def has_view_permission(self, user, obj=None):
+        actor = actor_for(user)
+        return user is not None and user.is_authenticated and (actor.is_admin or actor.is_official)
+
+
+def start_process(inspection) -> InspectionProcess:
+    return InspectionFlow.start.run(inspection=inspection)
+
+
+def record_submitted(inspection) -> None:
+    """Move the process past fieldwork (called when the domain reports a submitted record)."""
+    from viewflow.workflow.models import Task
+
+    task = Task.objects.filter(process__inspectionprocess__inspection=inspection,
+                               flow_task=InspectionFlow.fieldwork, status="NEW").first()
+    if task is not None:
+        InspectionFlow.fieldwork.run(task)
+
