@@ -69,6 +69,7 @@ bench: install
 messages: install
 	@mkdir -p locale
 	@DEBUG=1 $(PY) manage.py makemessages -l zh_Hans $(I18N_IGNORE) --no-obsolete
+	@DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -d djangojs $(I18N_IGNORE) --no-obsolete
 	@DEBUG=1 $(PY) manage.py compilemessages $(I18N_IGNORE)
 
 clean:
