@@ -42,7 +42,6 @@ RUNS = 3
 
 
 def generate(rng: random.Random, shuffled: bool = False):
-    dates = [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
     inspectors = []
     for n in range(1, INSPECTORS + 1):
         department = DEPARTMENTS[n % len(DEPARTMENTS)]
@@ -68,7 +67,6 @@ def generate(rng: random.Random, shuffled: bool = False):
             region=rng.choice(REGIONS),
             kind=rng.choice(KINDS),
             credit_class=CLASSES[cid % len(CLASSES)],
-            last_inspected=rng.choice(dates) if rng.random() < 0.9 else None,
             previous_inspectors=tuple(rng.sample(range(1, INSPECTORS + 1), 3)) if rng.random() < 0.7 else (),
         )
         for cid in ids

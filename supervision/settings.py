@@ -201,3 +201,7 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Elderly-care institution supervision")
+
+# Double-random draws: how often a plan's draw may be discarded and drawn again (each time with a
+# ground from the fixed list, a second head's approval, and publication of the discarded draw).
+SPOT_CHECK_MAX_REDRAWS = env_int("SPOT_CHECK_MAX_REDRAWS", 2, minimum=0)

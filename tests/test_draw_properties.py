@@ -67,7 +67,6 @@ def worlds(draw_from):
             region=draw_from(st.sampled_from(REGIONS)),
             kind="private",
             credit_class=draw_from(st.sampled_from(CLASSES)),
-            last_inspected=None,
             previous_inspectors=draw_from(previous),
         )
         for c in candidate_ids

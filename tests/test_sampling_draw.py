@@ -11,7 +11,17 @@ from supervision.sampling import engine, services
 from supervision.sampling.models import DrawRecord
 from supervision.staff.models import ConflictOfInterest
 from tests.factories import institution, official
-from tests.url_rules_sampling import approve, confirm, more_institutions, published_plan, run, start, third_inspector
+from tests.url_rules_sampling import (
+    approve,
+    confirm,
+    more_institutions,
+    published_plan,
+    redraw,
+    run,
+    second_head,
+    start,
+    third_inspector,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +71,13 @@ def test_a_feasible_draw_is_published_with_inspections_whose_teams_respect_confl
     assert record["seed"] == bytes(draw.seed).hex()
 
 
-def test_no_fire_qualified_inspector_makes_the_draw_infeasible_and_nothing_is_published(client, world):
+def test_an_infeasible_draw_is_published_with_its_problems_and_creates_nothing(client, world):
     more_institutions(world)
     plan = start(world, item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
     approve(world, plan, world.head_x, world.civil_x)
     run(world, plan)
     draw = services.current_draw(plan)
-    assert draw.feasible is False and draw.published_at is None
+    assert draw.feasible is False and draw.published_at is not None
     assert draw.problems and {p["rule"] for p in draw.problems} == {"specialty_uncovered:fire"}
     assert not draw.targets.exists() and not Inspection.objects.exists()
     # The plan goes back to the planner, who sees why.
@@ -80,11 +90,14 @@ def test_no_fire_qualified_inspector_makes_the_draw_infeasible_and_nothing_is_pu
     client.post(url + "assign/")
     page = client.get(url + "execute/").content.decode()
     assert "消防" in page and world.inst_p.name in page  # "no free inspector holding the specialty 消防"
-    # The public page says infeasible and shows no seed and no result.
+    # The public page reveals the seed, the problems and the record: no targets, no teams.
+    client.logout()
     public = client.get(f"/public/spot-checks/{plan.pk}/").content.decode()
-    assert bytes(draw.seed).hex() not in public and draw.commitment in public
-    assert world.inst_p.name not in public
-    assert client.get(f"/public/spot-checks/draws/{draw.pk}/record.json").status_code == 404
+    assert bytes(draw.seed).hex() in public and draw.commitment in public
+    assert world.inst_p.name in public and world.inst_p.credit_code in public
+    record = json.loads(b"".join(client.get(f"/public/spot-checks/draws/{draw.pk}/record.json").streaming_content))
+    assert record["result"]["targets"] == [] and record["result"]["problems"]
+    assert engine.verify(record).ok
 
 
 def test_the_commitment_is_public_before_and_equals_the_sha256_of_the_seed_after(client, world):
@@ -106,20 +119,22 @@ def test_the_commitment_is_public_before_and_equals_the_sha256_of_the_seed_after
     assert hashlib.sha256(bytes.fromhex(seed_hex)).hexdigest() == draw.commitment
 
 
-def test_a_redraw_needs_a_reason_and_is_published_as_a_new_record_linked_to_the_old(client, world):
+def test_a_redraw_needs_a_ground_and_is_published_as_a_new_record_linked_to_the_old(client, world):
     more_institutions(world)
+    head_x2 = second_head(world)
     plan = start(world)
     approve(world, plan, world.head_x, world.civil_x)
     run(world, plan)
     first = services.current_draw(plan)
     with pytest.raises(ValidationError):
-        services.redraw(world.head_x, first, "  ")
-    from tests.url_rules_sampling import do_task
-
-    do_task(plan, "confirm", world.head_x, lambda: services.redraw(world.head_x, first, "抽中机构已停业"))
+        services.request_redraw(world.head_x, first, "", "")
+    with pytest.raises(ValidationError):
+        services.request_redraw(world.head_x, first, "other", "  ")  # "other" needs an explanation
+    redraw(world, plan, head_x2, "staff_change", "抽中人员调岗")
     second = services.current_draw(plan)
     first.refresh_from_db()
-    assert second.number == 2 and second.redraw_of == first and second.redraw_reason == "抽中机构已停业"
+    assert second.number == 2 and second.redraw_of == first
+    assert (second.redraw_ground, second.redraw_reason) == ("staff_change", "抽中人员调岗")
     assert first.published_at is not None and first.is_superseded  # the discarded draw is public too
     assert not Inspection.objects.exists()
     assert second.commitment != first.commitment
@@ -130,7 +145,7 @@ def test_a_redraw_needs_a_reason_and_is_published_as_a_new_record_linked_to_the_
     assert second.published_at is not None
     assert Inspection.objects.count() == second.targets.count()
     page = client.get(f"/public/spot-checks/{plan.pk}/").content.decode()
-    assert "抽中机构已停业" in page and bytes(first.seed).hex() in page and bytes(second.seed).hex() in page
+    assert "抽中人员调岗" in page and bytes(first.seed).hex() in page and bytes(second.seed).hex() in page
 
 
 def test_the_previous_draw_s_inspectors_are_an_input_of_the_next(world):
@@ -155,3 +170,22 @@ def test_a_draw_runs_once_and_publishes_once(world):
     with pytest.raises(ValidationError):
         services.publish_result(draw)
     assert DrawRecord.objects.filter(plan=plan).count() == 1
+
+
+def test_the_inspections_a_published_draw_creates_are_in_the_audit_log(world):
+    from supervision.core.models import AuditEntry
+
+    more_institutions(world)
+    published_plan(world)
+    created = set(AuditEntry.objects.filter(model="inspections.Inspection", action="create")
+                  .values_list("object_pk", flat=True))
+    assert created and created == {str(pk) for pk in Inspection.objects.values_list("pk", flat=True)}
+
+
+def test_a_published_plan_cannot_be_withdrawn(world):
+    more_institutions(world)
+    plan = published_plan(world)
+    with pytest.raises(ValidationError):
+        services.withdraw_plan(world.planner_x, plan)
+    plan.refresh_from_db()
+    assert plan.withdrawn_at is None

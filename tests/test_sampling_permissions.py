@@ -106,7 +106,7 @@ def test_only_the_lead_department_runs_and_confirms_the_draw(world):
         with pytest.raises(PermissionDenied):
             services.confirm_draw(outsider, draw)
         with pytest.raises(PermissionDenied):
-            services.redraw(outsider, draw, "理由")
+            services.request_redraw(outsider, draw, "staff_change", "理由")
 
 
 def test_operators_see_nothing_of_the_spot_checks(client, world):

@@ -76,3 +76,12 @@ def test_public_pages_need_no_login_and_unknown_plans_are_404(client, world):
     assert client.get("/public/spot-checks/").status_code == 200
     assert client.get("/public/spot-checks/999999/").status_code == 404
     assert client.get("/public/spot-checks/draws/999999/record.json").status_code == 404
+
+
+def test_the_public_plan_list_takes_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    more_institutions(world)
+    for n in range(4):
+        plan = start(world, name=f"计划{n}")
+        approve(world, plan, world.head_x, world.civil_x)
+    with django_assert_max_num_queries(6):
+        assert client.get("/public/spot-checks/").status_code == 200

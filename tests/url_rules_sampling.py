@@ -48,6 +48,13 @@ def fire_head(world):
     return world.fire_head_x
 
 
+def second_head(world):
+    """A second head of 东湖区民政局: the second person a re-draw needs."""
+    if not hasattr(world, "head_x2"):
+        world.head_x2 = official("head_x2", world.civil_x, "head").user
+    return world.head_x2
+
+
 def plan_fields(world, **overrides):
     from supervision.sampling.models import SamplingMode
 
@@ -128,6 +135,16 @@ def confirm(world, plan):
     do_task(plan, "confirm", world.head_x, lambda: services.confirm_draw(world.head_x, services.current_draw(plan)))
 
 
+def redraw(world, plan, approver, ground="staff_change", reason="抽中人员调岗"):
+    """The lead head asks for a re-draw of the current draw and `approver` approves it."""
+    from supervision.sampling import services
+
+    draw = services.current_draw(plan)
+    do_task(plan, "confirm", world.head_x, lambda: services.request_redraw(world.head_x, draw, ground, reason))
+    do_task(plan, "approve_redraw", approver,
+            lambda: services.approve_redraw(approver, services.pending_redraw(plan)))
+
+
 def published_plan(world, **overrides):
     plan = start(world, **overrides)
     approve(world, plan, world.head_x, world.civil_x)
@@ -160,6 +177,18 @@ def extend_world(world):
             lambda: services.return_plan(world.head_x, world.sc_withdrawn, world.civil_x, "撤回"))
     do_task(world.sc_withdrawn, "revise", world.planner_x,
             lambda: services.withdraw_plan(world.planner_x, world.sc_withdrawn))
+    # A re-draw asked for, refused by the second head, asked for again and waiting for a decision.
+    head_x2 = second_head(world)
+    world.sc_redraw = start(world, name="重新抽取待批计划")
+    approve(world, world.sc_redraw, world.head_x, world.civil_x)
+    run(world, world.sc_redraw)
+    for decide in (services.refuse_redraw, None):
+        drawn = services.current_draw(world.sc_redraw)
+        do_task(world.sc_redraw, "confirm", world.head_x,
+                lambda d=drawn: services.request_redraw(world.head_x, d, "system_failure"))
+        if decide is not None:
+            do_task(world.sc_redraw, "approve_redraw", head_x2,
+                    lambda: decide(head_x2, services.pending_redraw(world.sc_redraw)))
     world.sc_draw_committed = services.current_draw(world.sc_committed)
     world.sc_draw_published = services.current_draw(world.sc_published)
 
@@ -182,6 +211,8 @@ def extend_world(world):
         "draw_feasible": task(world.sc_published, "draw_feasible"),
         "confirm": task(world.sc_drawn, "confirm", status="NEW"),
         "confirmed_or_redrawn": task(world.sc_published, "confirmed_or_redrawn"),
+        "approve_redraw": task(world.sc_redraw, "approve_redraw", status="NEW"),
+        "redraw_decided": task(world.sc_redraw, "redraw_decided"),
         "publish": task(world.sc_published, "publish"),
         "published": task(world.sc_published, "published"),
         "withdrawn": task(world.sc_withdrawn, "withdrawn"),
@@ -207,12 +238,14 @@ def _task_url(node, action):
     return build
 
 
-# Who may take each open human task of the world (fire_head_x is not a persona).
+# Who may take each open human task of the world (fire_head_x and head_x2 are not personas; head_x
+# asked for the re-draw and may not approve it himself).
 _DOERS = {
     "approve": {"head_x"},
     "revise": {"planner_x"},
     "run_draw": {"planner_x", "head_x"},
     "confirm": {"head_x"},
+    "approve_redraw": set(),
 }
 
 
@@ -220,7 +253,7 @@ def _node_rows():
     rows = {}
     for node in ("start", "ask_approvals", "approve", "approvals_in", "approved_or_returned", "revise",
                  "resubmitted_or_withdrawn", "commit_seed", "run_draw", "draw_feasible", "confirm",
-                 "confirmed_or_redrawn", "publish", "published", "withdrawn"):
+                 "confirmed_or_redrawn", "approve_redraw", "redraw_decided", "publish", "published", "withdrawn"):
         rows[f"spotcheck:{node}:index"] = (_task_url(node, "index"), _in_reach(302))
         rows[f"spotcheck:{node}:detail"] = (_task_url(node, "detail"), _in_reach(200))
     for node, doers in _DOERS.items():
@@ -248,6 +281,7 @@ RULES = {
     "spotcheck:start:execute": (lambda w: "/spotcheck/start/", statuses(403, anonymous=302, planner_x=200)),
     **_node_rows(),
     "public:spot_checks:list": (lambda w: "/public/spot-checks/", _public),
+    "public:spot_checks:engine": (lambda w: "/public/spot-checks/engine.py", _public),
     "public:spot_checks:plan": (lambda w: f"/public/spot-checks/{w.sc_committed.pk}/", _public),
     "public:spot_checks:inputs": (
         lambda w: f"/public/spot-checks/draws/{w.sc_draw_published.pk}/inputs.json", _published_only),

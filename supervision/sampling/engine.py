@@ -1,20 +1,30 @@
 """The 双随机 draw (random targets, random inspectors) and how anyone can check it.
 
 Pure Python, standard library only, no Django import: the same file re-runs a published draw
-on a citizen's laptop. Method identifier: ``METHOD`` ("double-random/1"). Any change to what
-follows that can change a result must change that identifier.
+on a citizen's laptop::
+
+    python engine.py draw-N-record.json [--commitment HEX] [--inputs-sha256 HEX]
+
+(the two options: the values announced before the draw, if you noted them). Method identifier:
+``METHOD`` ("double-random/2"). Any change to what follows that can change a result or the
+published record must change that identifier.
 
 Inputs
 ------
-* candidates (检查对象名录库): ``Candidate(id, region, kind, credit_class, last_inspected,
-  previous_inspectors)``; ``credit_class`` is a key of the plan's ratios ("A".."D") or
-  "unrated"; ``previous_inspectors`` are the inspectors of the institution's previous draw.
-* inspectors (执法检查人员名录库): ``Inspector(id, department, region, specialties, load, active)``;
-  ``load`` is the number of targets the inspector already carries.
+* candidates (检查对象名录库): ``Candidate(id, region, kind, credit_class, previous_inspectors,
+  name, credit_code)``; ``credit_class`` is a key of the plan's ratios ("A".."D") or "unrated";
+  ``previous_inspectors`` are the inspectors of the institution's previous draw. ``name`` and
+  ``credit_code`` (统一社会信用代码) are public facts that link the lists to the names on the
+  page; the draw does not read them.
+* inspectors (执法检查人员名录库): ``Inspector(id, department, region, specialties, load, active,
+  name, own_department)``; ``load`` is the number of targets the inspector already carries;
+  ``department`` is the plan department served under, ``own_department`` the one the person
+  belongs to. Names and departments are public in 双随机 practice; no phone or certificate number.
 * declared conflicts of interest (回避): ``Conflict(inspector_id, candidate_id)``.
 * ``DrawRules``: ratios per credit class, full coverage or not, minimum team size, lead and
-  participating departments, specialties the plan's check items need, the load cap, and
-  whether local inspectors go first.
+  participating departments, specialties the plan's check items need, the load cap, whether
+  local inspectors go first, and the plan's scope (region code and name, institution kinds,
+  operating status; published, not read by the draw).
 * a secret seed of 32 random bytes (``new_seed()``), whose SHA-256 (``commitment()``) is
   published before the draw.
 
@@ -97,7 +107,8 @@ target and the rule: ``no_lead_department_inspector``, ``no_department_inspector
 ``specialty_uncovered:<specialty>``, ``team_too_small``, or ``load_cap`` when some qualified
 inspector could have filled the slot but all such are at the cap. The draw goes on to list every
 target that cannot be staffed. Load is counted only for complete teams. A draw with problems is
-infeasible: it has no targets and no notes, and nothing is published.
+infeasible: it has no targets and no notes; it is published
+with its inputs and problems, and creates no inspection.
 
 The draw does not search for an assignment: each team is drawn given the load the earlier teams
 left. A ``load_cap`` problem means this draw ran out of places, not that no assignment exists;
@@ -107,13 +118,31 @@ Publication and verification
 ----------------------------
 ``canonical_json(value)`` is ``json.dumps(value, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False)`` encoded as UTF-8 (for these values, integers below 2**53, strings,
-booleans, null, lists and objects with ASCII keys, it coincides with RFC 8785). Input lists are
-sorted by id (conflicts by candidate, then inspector); sets (specialties, previous inspectors,
-required specialties, participating departments) are sorted lists; ratios are strings
-"numerator/denominator"; see ``candidates_json``, ``inspectors_json``, ``conflicts_json`` and
-``rules_json`` for the fields. The published record (``dump_published_record``) holds the
-commitment, the seed (hex), the four inputs with the SHA-256 of each one's canonical JSON (the
-files offered for download), the result (``result_json``) and the result's SHA-256.
+booleans, null, lists and objects with ASCII keys, it coincides with RFC 8785).
+
+The frozen inputs (``inputs_json``) have five parts: "candidates" and "inspectors" sorted by id,
+sets as sorted lists; "rules" with ratios as strings "numerator/denominator" and the "scope";
+"conflicts", the committed conflict list; "chain", the link to the plan's previous draw. Their
+canonical JSON's SHA-256 (``inputs_sha256``) and each part's (``input_sha256``) are published
+with the commitment, before the draw.
+
+Conflicts are committed, not published: for each pair a salt = the first 32 hex digits of
+HMAC-SHA256(conflict key, "conflict:<candidate id>:<inspector id>"), under a key that is never
+published, and the row {"candidate_id", "pair_sha256": SHA-256 of the canonical JSON of
+{"candidate_id", "inspector_id", "salt"}}; rows sorted by (candidate_id, pair_sha256). A
+conflict only matters for a sampled candidate (step 2 looks at no other), so the record reveals
+exactly the pairs of the sampled candidates, with their salts (``conflicts_revealed``), never a
+reason. ``verify`` checks that every revealed pair is in the committed list and that every
+committed row of a sampled candidate is revealed; the draw is re-run on the revealed pairs.
+
+The chain part is {"previous": null or {"number", "commitment", "seed", "outcome"
+("superseded" by a re-draw, or "infeasible"), "ground", "reason"}, "same_rules_as_previous"}:
+the previous draw's seed is revealed in the next draw's commitment, so nobody can discard a
+draw quietly, and ``verify`` checks sha256(previous seed) = previous commitment.
+
+The published record (``published_record``) holds the commitment, the seed (hex), the inputs
+with their hashes, the revealed conflicts, the result (``result_json``) and the result's SHA-256.
+A drawn draw is published feasible or not; an infeasible one has problems and no targets.
 
 The result's hash is the SHA-256 of the canonical JSON of ``result_json`` without the "detail"
 texts: {"feasible", "targets": [{"candidate_id", "team"}], "problems": [{"candidate_id",
@@ -121,7 +150,9 @@ texts: {"feasible", "targets": [{"candidate_id", "team"}], "problems": [{"candid
 "rule", "inspector_id"}], "strata": [{"credit_class", "ratio", "population", "unrated",
 "drawn"}]}. Targets are in id order with teams in slot order, problems and notes in draw order,
 exclusions sorted by (subject, id, rule, candidate_id with none first). ``verify`` checks
-sha256(seed) = commitment, each input hash and the result hash, then re-runs the draw.
+sha256(seed) = commitment, the inputs' hashes (and the announced values, if given), the scope
+(every candidate of a stated kind), the chain, the conflicts and the result hash, then re-runs
+the draw. Any malformed field is a failed check, never an exception.
 
 Limit of the commitment: whoever holds the seed can try inputs before freezing them. Publish
 the input hashes together with the commitment, and prefer a seed mixed with a public value
@@ -134,9 +165,13 @@ any order gives the same result, but sorting a shuffled million adds about 0.3 s
 
 from __future__ import annotations
 
+import argparse
 import gc
 import hashlib
+import hmac
 import json
+import re
+import sys
 import secrets
 import struct
 from bisect import bisect_left
@@ -150,8 +185,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-METHOD = "double-random/1"
-RECORD_FORMAT = "supervision.draw-record/1"
+METHOD = "double-random/2"
+RECORD_FORMAT = "supervision.draw-record/2"
 UNRATED = "unrated"
 REJECTION_TRIES = 8
 DEFAULT_RATIOS = {"A": Fraction(1, 20), "B": Fraction(3, 20), "C": Fraction(3, 10), "D": Fraction(1, 2)}
@@ -177,8 +212,10 @@ class Candidate:
     region: str
     kind: str
     credit_class: str  # a ratio key ("A".."D") or "unrated"
-    last_inspected: str | None = None  # ISO date
     previous_inspectors: tuple[int, ...] = ()  # the team of the institution's previous draw
+    # Public facts that link the published lists to the names on the page; the draw ignores them.
+    name: str = ""
+    credit_code: str = ""  # 统一社会信用代码
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +228,10 @@ class Inspector:
     specialties: frozenset[str] = frozenset()
     load: int = 0  # targets already carried
     active: bool = True
+    # Public facts (双随机 practice publishes who inspects); the draw ignores them. ``department``
+    # is the plan department served under, ``own_department`` the one the person belongs to.
+    name: str = ""
+    own_department: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +264,12 @@ class DrawRules:
     participating_departments: tuple[str, ...] = ()
     required_specialties: frozenset[str] = frozenset()
     prefer_local: bool = False
+    # The plan's scope, published so anyone can see what the candidate list had to be; the draw
+    # ignores it. ``institution_kinds`` empty means "not stated".
+    scope_region_code: str = ""
+    scope_region_name: str = ""
+    institution_kinds: tuple[str, ...] = ()
+    operating_status: str = ""
 
     def __post_init__(self):
         ratios = {str(cls): as_fraction(r) for cls, r in self.ratios.items()}
@@ -242,6 +289,7 @@ class DrawRules:
             object.__setattr__(self, "unrated_as", None)
         object.__setattr__(self, "participating_departments", tuple(sorted(set(self.participating_departments))))
         object.__setattr__(self, "required_specialties", frozenset(self.required_specialties))
+        object.__setattr__(self, "institution_kinds", tuple(sorted(set(self.institution_kinds))))
 
     @property
     def plan_departments(self) -> tuple[str, ...]:
@@ -770,10 +818,11 @@ def candidates_json(candidates: Iterable[Candidate]) -> list[dict]:
     return [
         {
             "id": c.id,
+            "credit_code": c.credit_code,
+            "name": c.name,
             "region": c.region,
             "kind": c.kind,
             "credit_class": c.credit_class,
-            "last_inspected": c.last_inspected,
             "previous_inspectors": sorted(c.previous_inspectors),
         }
         for c in _sorted_by_unique_id(candidates, "candidate")
@@ -784,6 +833,8 @@ def inspectors_json(inspectors: Iterable[Inspector]) -> list[dict]:
     return [
         {
             "id": i.id,
+            "name": i.name,
+            "own_department": i.own_department,
             "department": i.department,
             "region": i.region,
             "specialties": sorted(i.specialties),
@@ -794,9 +845,43 @@ def inspectors_json(inspectors: Iterable[Inspector]) -> list[dict]:
     ]
 
 
-def conflicts_json(conflicts: Iterable[Conflict]) -> list[dict]:
-    pairs = sorted({(c.candidate_id, c.inspector_id) for c in conflicts})
-    return [{"candidate_id": cid, "inspector_id": iid} for cid, iid in pairs]
+def conflict_salt(conflict_key: bytes, candidate_id: int, inspector_id: int) -> str:
+    """The pair's salt (32 hex digits): HMAC-SHA256 under a key that is never published."""
+    message = b"conflict:%d:%d" % (candidate_id, inspector_id)
+    return hmac.new(bytes(conflict_key), message, hashlib.sha256).hexdigest()[:32]
+
+
+def conflict_pair_sha256(candidate_id: int, inspector_id: int, salt: str) -> str:
+    """What the inputs commit to for one declared conflict: SHA-256 of the pair with its salt."""
+    return sha256_hex(canonical_json({"candidate_id": candidate_id, "inspector_id": inspector_id, "salt": salt}))
+
+
+def _conflict_pairs(conflicts: Iterable[Conflict]) -> list[tuple[int, int]]:
+    return sorted({(c.candidate_id, c.inspector_id) for c in conflicts})
+
+
+def conflicts_json(conflicts: Iterable[Conflict], conflict_key: bytes) -> list[dict]:
+    """The committed conflict list: per pair the candidate and a salted hash hiding the inspector.
+    Sorted by (candidate, hash), so the order says nothing about the inspector."""
+    pairs = _conflict_pairs(conflicts)
+    if pairs and len(bytes(conflict_key)) < 16:
+        raise ValueError("the conflict list needs a secret key of at least 16 random bytes")
+    rows = [
+        {"candidate_id": cid, "pair_sha256": conflict_pair_sha256(cid, iid, conflict_salt(conflict_key, cid, iid))}
+        for cid, iid in pairs
+    ]
+    rows.sort(key=lambda r: (r["candidate_id"], r["pair_sha256"]))
+    return rows
+
+
+def revealed_conflicts(conflicts: Iterable[Conflict], conflict_key: bytes, candidate_ids) -> list[dict]:
+    """The pairs of the sampled candidates, with their salts: all the re-run needs (the draw never
+    looks at a conflict of a candidate it did not sample). Never a reason."""
+    wanted = set(candidate_ids)
+    return [
+        {"candidate_id": cid, "inspector_id": iid, "salt": conflict_salt(conflict_key, cid, iid)}
+        for cid, iid in _conflict_pairs(conflicts) if cid in wanted
+    ]
 
 
 def rules_json(rules: DrawRules) -> dict:
@@ -810,26 +895,52 @@ def rules_json(rules: DrawRules) -> dict:
         "required_specialties": sorted(rules.required_specialties),
         "max_targets_per_inspector": rules.max_targets_per_inspector,
         "prefer_local": rules.prefer_local,
+        "scope": {
+            "region_code": rules.scope_region_code,
+            "region_name": rules.scope_region_name,
+            "institution_kinds": list(rules.institution_kinds),
+            "operating_status": rules.operating_status,
+        },
     }
 
 
-def _inputs_json(candidates, inspectors, conflicts, rules) -> dict:
+def chain_json(previous: Mapping[str, Any] | None = None, same_rules_as_previous: bool | None = None) -> dict:
+    """The link to the plan's previous draw, committed with this draw's inputs.
+
+    ``previous``: {"number", "commitment", "seed" (hex, revealed), "outcome" ("superseded" or
+    "infeasible"), "ground" (a re-draw's ground, else ""), "reason" (text, else "")}.
+    ``same_rules_as_previous``: the rules part is unchanged since that draw (a resubmission that
+    changed nothing that matters to the draw).
+    """
+    link = None
+    if previous is not None:
+        link = {key: previous[key] for key in ("number", "commitment", "seed", "outcome", "ground", "reason")}
+    return {"previous": link, "same_rules_as_previous": same_rules_as_previous}
+
+
+INPUT_PARTS = ("candidates", "inspectors", "conflicts", "rules", "chain")
+
+
+def inputs_json(candidates, inspectors, conflicts, rules: DrawRules, conflict_key: bytes = b"", chain=None) -> dict:
     return {
         "candidates": candidates_json(candidates),
         "inspectors": inspectors_json(inspectors),
-        "conflicts": conflicts_json(conflicts),
+        "conflicts": conflicts_json(conflicts, conflict_key),
         "rules": rules_json(rules),
+        "chain": chain if chain is not None else chain_json(),
     }
 
 
-def canonical_inputs(candidates, inspectors, conflicts, rules: DrawRules) -> bytes:
-    """All four inputs as one canonical JSON document."""
-    return canonical_json(_inputs_json(candidates, inspectors, conflicts, rules))
+def canonical_inputs(candidates, inspectors, conflicts, rules: DrawRules, conflict_key: bytes = b"",
+                     chain=None) -> bytes:
+    """All five input parts as one canonical JSON document; its SHA-256 is published with the
+    commitment (``inputs_sha256``)."""
+    return canonical_json(inputs_json(candidates, inspectors, conflicts, rules, conflict_key, chain))
 
 
-def input_hashes(inputs_json: Mapping[str, Any]) -> dict[str, str]:
+def input_hashes(inputs: Mapping[str, Any]) -> dict[str, str]:
     """The SHA-256 of each input part's canonical JSON (what a downloader can hash themselves)."""
-    return {part: sha256_hex(canonical_json(value)) for part, value in inputs_json.items()}
+    return {part: sha256_hex(canonical_json(value)) for part, value in inputs.items()}
 
 
 def result_json(result: DrawResult, details: bool = True) -> dict:
@@ -882,97 +993,230 @@ def result_digest(result: DrawResult) -> str:
     return _digest_of_result_json(result_json(result, details=False))
 
 
-def dump_published_record(candidates, inspectors, conflicts, rules: DrawRules, seed: bytes, result=None) -> dict:
-    """Everything needed to re-run and check the draw, as JSON-ready data (一公开).
-
-    ``result`` is the draw's result if the caller already has it. Write the record with
-    ``write_record``; ``verify_file`` reads it back.
-    """
-    seed = bytes(seed)
+def published_record(inputs: Mapping[str, Any], seed: bytes, conflicts: Iterable[Conflict], conflict_key: bytes,
+                     result: DrawResult | None = None) -> dict:
+    """The record of a draw (一公开) from its frozen inputs (as committed), the seed, and the full
+    conflict list with its key (both private). Feasible or not, a drawn draw is published."""
+    seed, conflicts = bytes(seed), list(conflicts)
     if len(seed) < 16:
         raise ValueError("a published draw needs a seed of at least 16 random bytes (new_seed() gives 32)")
+    frozen = load_inputs(inputs)
+    if conflicts_json(conflicts, conflict_key) != inputs["conflicts"]:
+        raise ValueError("the conflicts do not match the committed conflict list")
     if result is None:
-        result = draw(candidates, inspectors, conflicts, rules, seed)
-    if not result.feasible:
-        raise ValueError("an infeasible draw is not published")
-    inputs = _inputs_json(candidates, inspectors, conflicts, rules)
+        result = draw(frozen.candidates, frozen.inspectors, conflicts, frozen.rules, seed)
+    sampled = [c.id for c in stratified_sample(frozen.candidates, frozen.rules, seed).targets]
     return {
         "format": RECORD_FORMAT,
         "method": METHOD,
         "commitment": commitment(seed),
         "seed": seed.hex(),
-        "inputs": inputs,
+        "inputs": dict(inputs),
+        "inputs_sha256": sha256_hex(canonical_json(inputs)),
         "input_sha256": input_hashes(inputs),
+        "conflicts_revealed": revealed_conflicts(conflicts, conflict_key, sampled),
         "result": result_json(result),
         "result_sha256": result_digest(result),
     }
+
+
+def dump_published_record(candidates, inspectors, conflicts, rules: DrawRules, seed: bytes, result=None, *,
+                          conflict_key: bytes | None = None, chain=None) -> dict:
+    """Everything needed to re-run and check the draw, as JSON-ready data (一公开).
+
+    ``conflict_key`` (secret, at least 16 bytes) salts the committed conflict list; a fresh one is
+    made when none is given. Write the record with ``write_record``; ``verify_file`` reads it back.
+    """
+    conflicts = list(conflicts)
+    if len(bytes(seed)) < 16:
+        raise ValueError("a published draw needs a seed of at least 16 random bytes (new_seed() gives 32)")
+    key = new_seed() if conflict_key is None else conflict_key
+    inputs = inputs_json(candidates, inspectors, conflicts, rules, key, chain)
+    return published_record(inputs, seed, conflicts, key, result)
+
+
+# --- reading a record: every field checked, so a malformed file is a failed check, not a crash
+
+
+class RecordError(ValueError):
+    """A record or inputs file that is not what ``published_record`` writes."""
+
+
+def _typed(value, kind, where: str):
+    if kind is int:
+        ok = type(value) is int
+    elif kind is bool:
+        ok = type(value) is bool
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        name = {int: "an integer", bool: "true or false", str: "a string", list: "a list", dict: "an object"}[kind]
+        raise RecordError(f"{where} must be {name}, not {json.dumps(value, ensure_ascii=False)[:60]}")
+    return value
+
+
+def _fields(obj, where: str, **kinds) -> dict:
+    _typed(obj, dict, where)
+    out = {}
+    for key, kind in kinds.items():
+        if key not in obj:
+            raise RecordError(f"{where} has no {key!r}")
+        value = obj[key]
+        if isinstance(kind, tuple):  # (kind, None): may be null
+            out[key] = None if value is None else _typed(value, kind[0], f"{where}.{key}")
+        else:
+            out[key] = _typed(value, kind, f"{where}.{key}")
+    return out
+
+
+def _int_list(value, where: str) -> list[int]:
+    return [_typed(v, int, f"{where}[{n}]") for n, v in enumerate(_typed(value, list, where))]
+
+
+def _str_list(value, where: str) -> list[str]:
+    return [_typed(v, str, f"{where}[{n}]") for n, v in enumerate(_typed(value, list, where))]
+
+
+_RATIO = re.compile(r"\A(0|[1-9][0-9]*)/([1-9][0-9]*)\Z")
+_HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
+
+
+def _ratio(text, where: str) -> Fraction:
+    match = _RATIO.match(_typed(text, str, where))
+    if not match:
+        raise RecordError(f"{where} must be a fraction like \"3/20\", not {text!r}")
+    return Fraction(int(match[1]), int(match[2]))
+
+
+def _hex64(value, where: str) -> str:
+    if not _HEX64.match(_typed(value, str, where)):
+        raise RecordError(f"{where} must be 64 lowercase hex digits")
+    return value
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The frozen inputs read back: what the draw runs on, as a citizen downloads them."""
+
+    candidates: list[Candidate]
+    inspectors: list[Inspector]
+    committed_conflicts: list[dict]  # {"candidate_id", "pair_sha256"}
+    rules: DrawRules
+    chain: dict
+
+
+def load_inputs(inputs: Mapping[str, Any]) -> Inputs:
+    """Read the inputs part of a record (or a downloaded inputs file), checking every type."""
+    parts = _fields(inputs, "inputs", candidates=list, inspectors=list, conflicts=list, rules=dict, chain=dict)
+    if set(inputs) != set(INPUT_PARTS):
+        raise RecordError(f"inputs must have exactly the parts {', '.join(INPUT_PARTS)}")
+    candidates = []
+    for n, row in enumerate(parts["candidates"]):
+        c = _fields(row, f"candidates[{n}]", id=int, credit_code=str, name=str, region=str, kind=str,
+                    credit_class=str, previous_inspectors=list)
+        previous = _int_list(c["previous_inspectors"], f"candidates[{n}].previous_inspectors")
+        candidates.append(Candidate(c["id"], c["region"], c["kind"], c["credit_class"], tuple(previous),
+                                    c["name"], c["credit_code"]))
+    inspectors = []
+    for n, row in enumerate(parts["inspectors"]):
+        i = _fields(row, f"inspectors[{n}]", id=int, name=str, own_department=str, department=str, region=str,
+                    specialties=list, load=int, active=bool)
+        specialties = frozenset(_str_list(i["specialties"], f"inspectors[{n}].specialties"))
+        inspectors.append(Inspector(i["id"], i["department"], i["region"], specialties, i["load"], i["active"],
+                                    i["name"], i["own_department"]))
+    committed = []
+    for n, row in enumerate(parts["conflicts"]):
+        c = _fields(row, f"conflicts[{n}]", candidate_id=int, pair_sha256=str)
+        committed.append({"candidate_id": c["candidate_id"], "pair_sha256": _hex64(c["pair_sha256"],
+                                                                                     f"conflicts[{n}].pair_sha256")})
+    r = _fields(parts["rules"], "rules", ratios=dict, unrated_as=(str, None), full_coverage=bool, team_size=int,
+                lead_department=str, participating_departments=list, required_specialties=list,
+                max_targets_per_inspector=int, prefer_local=bool, scope=dict)
+    scope = _fields(r["scope"], "rules.scope", region_code=str, region_name=str, institution_kinds=list,
+                    operating_status=str)
+    try:
+        rules = DrawRules(
+            ratios={_typed(cls, str, "rules.ratios"): _ratio(text, f"rules.ratios.{cls}")
+                    for cls, text in r["ratios"].items()},
+            unrated_as=r["unrated_as"],
+            full_coverage=r["full_coverage"],
+            team_size=r["team_size"],
+            lead_department=r["lead_department"],
+            participating_departments=tuple(
+                _str_list(r["participating_departments"], "rules.participating_departments")
+            ),
+            required_specialties=frozenset(_str_list(r["required_specialties"], "rules.required_specialties")),
+            max_targets_per_inspector=r["max_targets_per_inspector"],
+            prefer_local=r["prefer_local"],
+            scope_region_code=scope["region_code"],
+            scope_region_name=scope["region_name"],
+            institution_kinds=tuple(_str_list(scope["institution_kinds"], "rules.scope.institution_kinds")),
+            operating_status=scope["operating_status"],
+        )
+    except RecordError:
+        raise
+    except ValueError as error:  # DrawRules' own checks (a ratio above 1, a team of one...)
+        raise RecordError(f"rules: {error}") from None
+    chain = _fields(parts["chain"], "chain", previous=(dict, None), same_rules_as_previous=(bool, None))
+    if chain["previous"] is not None:
+        p = _fields(chain["previous"], "chain.previous", number=int, commitment=str, seed=str, outcome=str,
+                    ground=str, reason=str)
+        _hex64(p["commitment"], "chain.previous.commitment")
+        _seed(p["seed"], "chain.previous.seed")
+    return Inputs(candidates, inspectors, committed, rules, dict(parts["chain"]))
+
+
+def _seed(text, where: str) -> bytes:
+    try:
+        seed = bytes.fromhex(_typed(text, str, where))
+    except ValueError:
+        raise RecordError(f"{where} must be hex digits") from None
+    if len(seed) < 16:
+        raise RecordError(f"{where} must be at least 16 bytes")
+    return seed
 
 
 @dataclass(frozen=True)
 class PublishedRecord:
     commitment: str
     seed: bytes
-    candidates: list[Candidate]
-    inspectors: list[Inspector]
-    conflicts: list[Conflict]
-    rules: DrawRules
     inputs: dict  # as published, for hashing
+    frozen: Inputs
+    inputs_sha256: str
     input_sha256: dict[str, str]
+    conflicts: list[Conflict]  # the revealed pairs, each checked against the committed list by verify
+    revealed: list[dict]
     result: dict  # as published
     result_sha256: str
 
 
-def load_published_record(record: Mapping[str, Any]) -> PublishedRecord:
-    """Read a record written by ``dump_published_record`` (after ``json.load``)."""
+def load_published_record(record: Any) -> PublishedRecord:
+    """Read a record written by ``published_record`` (after ``json.load``); RecordError if malformed."""
+    _typed(record, dict, "the record")
     if record.get("format") != RECORD_FORMAT or record.get("method") != METHOD:
-        raise ValueError(f"unknown record format {record.get('format')!r} / method {record.get('method')!r}")
-    inputs = record["inputs"]
-    candidates = [
-        Candidate(
-            id=c["id"],
-            region=c["region"],
-            kind=c["kind"],
-            credit_class=c["credit_class"],
-            last_inspected=c["last_inspected"],
-            previous_inspectors=tuple(c["previous_inspectors"]),
-        )
-        for c in inputs["candidates"]
-    ]
-    inspectors = [
-        Inspector(
-            id=i["id"],
-            department=i["department"],
-            region=i["region"],
-            specialties=frozenset(i["specialties"]),
-            load=i["load"],
-            active=i["active"],
-        )
-        for i in inputs["inspectors"]
-    ]
-    conflicts = [Conflict(c["inspector_id"], c["candidate_id"]) for c in inputs["conflicts"]]
-    r = inputs["rules"]
-    rules = DrawRules(
-        ratios={cls: Fraction(text) for cls, text in r["ratios"].items()},
-        unrated_as=r["unrated_as"],
-        full_coverage=r["full_coverage"],
-        team_size=r["team_size"],
-        lead_department=r["lead_department"],
-        participating_departments=tuple(r["participating_departments"]),
-        required_specialties=frozenset(r["required_specialties"]),
-        max_targets_per_inspector=r["max_targets_per_inspector"],
-        prefer_local=r["prefer_local"],
-    )
+        raise RecordError(f"unknown record format {record.get('format')!r} / method {record.get('method')!r}")
+    r = _fields(record, "record", commitment=str, seed=str, inputs=dict, inputs_sha256=str, input_sha256=dict,
+                conflicts_revealed=list, result=dict, result_sha256=str)
+    revealed = []
+    for n, row in enumerate(r["conflicts_revealed"]):
+        c = _fields(row, f"conflicts_revealed[{n}]", candidate_id=int, inspector_id=int, salt=str)
+        revealed.append({"candidate_id": c["candidate_id"], "inspector_id": c["inspector_id"], "salt": c["salt"]})
+    result = _fields(r["result"], "result", feasible=bool, targets=list, problems=list, exclusions=list, notes=list,
+                     strata=list)
+    for n, row in enumerate(result["targets"]):
+        t = _fields(row, f"result.targets[{n}]", candidate_id=int, team=list)
+        _int_list(t["team"], f"result.targets[{n}].team")
     return PublishedRecord(
-        commitment=record["commitment"],
-        seed=bytes.fromhex(record["seed"]),
-        candidates=candidates,
-        inspectors=inspectors,
-        conflicts=conflicts,
-        rules=rules,
-        inputs=inputs,
-        input_sha256=dict(record["input_sha256"]),
-        result=record["result"],
-        result_sha256=record["result_sha256"],
+        commitment=r["commitment"],
+        seed=_seed(r["seed"], "seed"),
+        inputs=r["inputs"],
+        frozen=load_inputs(r["inputs"]),
+        inputs_sha256=r["inputs_sha256"],
+        input_sha256={str(k): v for k, v in r["input_sha256"].items()},
+        conflicts=[Conflict(c["inspector_id"], c["candidate_id"]) for c in revealed],
+        revealed=revealed,
+        result=r["result"],
+        result_sha256=r["result_sha256"],
     )
 
 
@@ -981,6 +1225,32 @@ class Check:
     name: str  # "commitment", "input:candidates", "result_hash", "result", ...
     ok: bool
     detail: str = ""
+
+
+# What each check is called, in Chinese and English: for this script, manage.py verify_draw and the
+# public verify page alike.
+CHECK_LABELS = {
+    "format": "记录格式 Record format",
+    "commitment": "种子承诺 Seed commitment: sha256(seed)",
+    "announced_commitment": "公示的种子承诺 Commitment as announced before the draw",
+    "inputs": "输入名单摘要 Hash of all frozen inputs",
+    "announced_inputs": "公示的输入摘要 Inputs hash as announced before the draw",
+    "input:candidates": "检查对象名单 Candidate list hash",
+    "input:inspectors": "检查人员名单 Inspector list hash",
+    "input:conflicts": "回避关系 Conflict list hash",
+    "input:rules": "抽取规则 Rules hash",
+    "input:chain": "前次抽取 Link to the previous draw: hash",
+    "scope": "抽查范围 Candidates within the plan's scope",
+    "chain": "前次抽取 Previous draw's seed matches its commitment",
+    "conflicts": "回避关系 Revealed conflicts belong to the committed list",
+    "stored": "数据库记录 Stored targets equal the published record",
+    "result_hash": "结果摘要 Result hash",
+    "result": "重新抽取 Re-run of the draw",
+}
+
+
+def check_label(name: str) -> str:
+    return CHECK_LABELS.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -1017,22 +1287,81 @@ def _first_difference(published: Mapping[str, Any], rerun: Mapping[str, Any]) ->
     return "the results differ"
 
 
-def verify(published: Mapping[str, Any]) -> VerificationReport:
-    """Check the commitment, the input hashes and the result, by re-running the draw."""
+def _hash_check(name: str, computed: str, published: str | None, what: str) -> Check:
+    ok = computed == published
+    return Check(name, ok, computed + ("" if ok else f" ({what} {published})"))
+
+
+def _scope_check(frozen: Inputs) -> Check:
+    kinds = set(frozen.rules.institution_kinds)
+    if not kinds:
+        return Check("scope", True, "no institution kinds stated")
+    outside = [c.id for c in frozen.candidates if c.kind not in kinds]
+    if outside:
+        return Check("scope", False, f"candidates {outside[:5]} are not of the kinds {sorted(kinds)}")
+    return Check("scope", True, f"every candidate is of the kinds {sorted(kinds)}")
+
+
+def _chain_check(chain: Mapping[str, Any]) -> Check:
+    previous = chain.get("previous")
+    if previous is None:
+        return Check("chain", True, "the plan's first draw")
+    seed_hash = commitment(bytes.fromhex(previous["seed"]))
+    ok = seed_hash == previous["commitment"]
+    detail = (f"draw no. {previous['number']} ({previous['outcome']}): sha256(seed) = {seed_hash}"
+              + ("" if ok else f", but its commitment was {previous['commitment']}"))
+    return Check("chain", ok, detail)
+
+
+def _conflicts_check(record: PublishedRecord, sampled: set[int]) -> Check:
+    committed = {(c["candidate_id"], c["pair_sha256"]) for c in record.frozen.committed_conflicts}
+    shown = set()
+    for c in record.revealed:
+        key = (c["candidate_id"], conflict_pair_sha256(c["candidate_id"], c["inspector_id"], c["salt"]))
+        if key not in committed:
+            return Check("conflicts", False, f"the pair {c['inspector_id']}–{c['candidate_id']} was not committed")
+        shown.add(key)
+    hidden = [cid for cid, digest in committed if cid in sampled and (cid, digest) not in shown]
+    if hidden:
+        targets = sorted(set(hidden))[:5]
+        return Check("conflicts", False, f"committed conflicts of drawn targets {targets} are not revealed")
+    return Check("conflicts", True, f"{len(shown)} pairs of drawn targets revealed, of {len(committed)} committed")
+
+
+def verify(published: Any, *, commitment_hex: str | None = None, inputs_sha256: str | None = None,
+           ) -> VerificationReport:
+    """Check the commitment, the input hashes and the result, by re-running the draw.
+
+    ``commitment_hex`` and ``inputs_sha256``: the values announced before the draw, if the
+    verifier noted them. Any fault in the record is a failed check, never an exception.
+    """
     try:
-        record = load_published_record(published)
-    except (KeyError, TypeError, ValueError) as error:
+        return _verify(published, commitment_hex, inputs_sha256)
+    except RecordError as error:
+        return VerificationReport([Check("format", False, f"the record cannot be read: {error}")])
+    except Exception as error:  # noqa: BLE001 - a malformed file must give a failed check, not a crash
         return VerificationReport([Check("format", False, f"the record cannot be read: {error!r}")])
+
+
+def _verify(published, commitment_hex, inputs_sha256) -> VerificationReport:
+    record = load_published_record(published)
     checks = [Check("format", True, f"{RECORD_FORMAT}, method {METHOD}")]
     seed_hash = commitment(record.seed)
     kept = seed_hash == record.commitment
     detail = f"sha256(seed) = {seed_hash}" + ("" if kept else f", but the commitment was {record.commitment}")
     checks.append(Check("commitment", kept, detail))
+    if commitment_hex is not None:
+        checks.append(_hash_check("announced_commitment", record.commitment, commitment_hex.lower(), "announced"))
+    whole = sha256_hex(canonical_json(record.inputs))
+    checks.append(_hash_check("inputs", whole, record.inputs_sha256, "published"))
+    if inputs_sha256 is not None:
+        checks.append(_hash_check("announced_inputs", whole, inputs_sha256.lower(), "announced"))
     recomputed = input_hashes(record.inputs)
-    for part in ("candidates", "inspectors", "conflicts", "rules"):
-        published_hash = record.input_sha256.get(part)
-        ok = recomputed[part] == published_hash
-        checks.append(Check(f"input:{part}", ok, recomputed[part] + ("" if ok else f" (published {published_hash})")))
+    for part in INPUT_PARTS:
+        checks.append(_hash_check(f"input:{part}", recomputed[part], record.input_sha256.get(part), "published"))
+    frozen = record.frozen
+    checks.append(_scope_check(frozen))
+    checks.append(_chain_check(frozen.chain))
     published_digest = _digest_of_result_json(record.result)
     checks.append(
         Check("result_hash", published_digest == record.result_sha256,
@@ -1040,10 +1369,12 @@ def verify(published: Mapping[str, Any]) -> VerificationReport:
               else f"the published result hashes to {published_digest}, not {record.result_sha256}")
     )
     try:
-        rerun = draw(record.candidates, record.inspectors, record.conflicts, record.rules, record.seed)
+        sampled = {c.id for c in stratified_sample(frozen.candidates, frozen.rules, record.seed).targets}
+        rerun = draw(frozen.candidates, frozen.inspectors, record.conflicts, frozen.rules, record.seed)
     except ValueError as error:
         checks.append(Check("result", False, f"the published inputs cannot be drawn from: {error}"))
         return VerificationReport(checks)
+    checks.insert(-1, _conflicts_check(record, sampled))
     same = result_digest(rerun) == record.result_sha256 and published_digest == record.result_sha256
     detail = "re-running the draw gives the published result"
     if not same:
@@ -1056,7 +1387,36 @@ def write_record(record: Mapping[str, Any], path: str | Path) -> None:
     Path(path).write_bytes(canonical_json(record))
 
 
-def verify_file(path: str | Path) -> VerificationReport:
-    """What ``manage.py verify_draw FILE`` calls."""
-    with open(path, encoding="utf-8") as f:
-        return verify(json.load(f))
+def verify_file(path: str | Path, *, commitment_hex: str | None = None,
+                inputs_sha256: str | None = None) -> VerificationReport:
+    """What ``python engine.py FILE`` and ``manage.py verify_draw FILE`` call."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            published = json.load(f)
+    except (OSError, ValueError) as error:
+        return VerificationReport([Check("format", False, f"the file cannot be read as JSON: {error}")])
+    return verify(published, commitment_hex=commitment_hex, inputs_sha256=inputs_sha256)
+
+
+# ---------------------------------------------------------------------------------------------
+# Standalone: python engine.py draw-N-record.json [--commitment HEX] [--inputs-sha256 HEX]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="engine.py",
+        description="Verify a published double-random draw record (Python 3.10+, standard library only).",
+    )
+    parser.add_argument("record", help="the draw record file (draw-N-record.json)")
+    parser.add_argument("--commitment", help="the seed commitment you noted before the draw")
+    parser.add_argument("--inputs-sha256", help="the frozen inputs' SHA-256 you noted before the draw")
+    args = parser.parse_args(argv)
+    report = verify_file(args.record, commitment_hex=args.commitment, inputs_sha256=args.inputs_sha256)
+    for check in report.checks:
+        print(f"{'通过 OK  ' if check.ok else '不符 FAIL'} {check_label(check.name)}: {check.detail}")
+    print("核验通过 Verified" if report.ok else "核验未通过 NOT verified")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.registry.models import InstitutionKind
-from supervision.sampling.models import CheckItem, SpotCheckPlan
+from supervision.sampling.models import CheckItem, RedrawGround, SpotCheckPlan
 from supervision.sampling.services import eligible_departments
 from supervision.staff.access import actor_for, regions_for
 
@@ -94,7 +94,13 @@ class ApprovalForm(forms.Form):
 
 
 class RedrawForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=_("Ground for a re-draw"), required=False, choices=[("", "—"), *RedrawGround.choices],
+        widget=forms.Select(attrs=BIG),
+        help_text=_("A second head must approve a re-draw. It is published together with the discarded draw, "
+                    "this ground and the explanation."),
+    )
     reason = forms.CharField(
-        label=_("Reason for a re-draw"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("A re-draw is published together with the discarded draw and this reason."),
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("Required for the ground \"Other\"."),
     )

@@ -143,9 +143,27 @@ class SpotCheckPlan(models.Model):
         labels = dict(InstitutionKind.choices)
         return [str(labels.get(k, k)) for k in self.institution_kinds]
 
-    @property
-    def is_joint(self) -> bool:
-        return len(self.plan_departments()) > 1
+
+class PlanRound(models.Model):
+    """What a plan said when it was submitted for one round of approvals: a resubmission does not
+    erase what the heads returned."""
+
+    plan = models.ForeignKey(SpotCheckPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="rounds")
+    round = models.PositiveSmallIntegerField(_("approval round"))
+    snapshot = models.JSONField(_("plan as submitted"), default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan round")
+        verbose_name_plural = _("plan rounds")
+        ordering = ["plan", "round"]
+        constraints = [models.UniqueConstraint(fields=["plan", "round"], name="one_snapshot_per_plan_round")]
+
+    def __str__(self):
+        return f"{self.plan} · {self.round}"
 
 
 class Decision(models.TextChoices):
@@ -180,6 +198,15 @@ class PlanApproval(models.Model):
         return f"{self.plan} · {self.department} · {self.get_decision_display()}"
 
 
+class RedrawGround(models.TextChoices):
+    """The only grounds on which a drawn result may be discarded (重新抽取事由)."""
+
+    STAFF_CHANGE = "staff_change", _("Change of inspection staff")  # 人员变动
+    NEW_RECUSAL = "new_recusal", _("A ground for recusal found after the draw")  # 回避事由新发现
+    SYSTEM_FAILURE = "system_failure", _("System failure")  # 系统故障
+    OTHER = "other", _("Other (explain)")  # 其他
+
+
 def _draw_upload_to(instance, filename):
     # The commitment is unique to a draw and known before the row is saved.
     return f"sampling/draws/{instance.plan_id}/{instance.commitment[:16]}-{filename}"
@@ -194,15 +221,25 @@ class DrawRecord(models.Model):
 
     plan = models.ForeignKey(SpotCheckPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="draws")
     number = models.PositiveSmallIntegerField(_("draw number"), default=1)
+    round = models.PositiveSmallIntegerField(_("approval round"), default=0)  # the plan's round at the commitment
     redraw_of = models.OneToOneField(
         "self", verbose_name=_("re-draw of"), null=True, blank=True, on_delete=models.PROTECT, related_name="redrawn_by"
     )
+    redraw_ground = models.CharField(_("ground for the re-draw"), max_length=20, choices=RedrawGround.choices,
+                                     blank=True)
     redraw_reason = models.TextField(_("reason for the re-draw"), blank=True)
+    # The rules part of the inputs is the same as the previous draw's (a resubmission that changed
+    # nothing the draw reads); None for a plan's first draw. Also in the committed inputs ("chain").
+    same_rules_as_previous = models.BooleanField(_("same rules as the previous draw"), null=True)
 
     commitment = models.CharField(_("seed commitment (SHA-256)"), max_length=64)
     seed = models.BinaryField(_("seed"), max_length=32, editable=False)  # secret until published_at
     committed_at = models.DateTimeField(_("commitment published"), auto_now_add=True)
     inputs_file = models.FileField(_("frozen inputs"), upload_to=_draw_upload_to, max_length=200)
+    # The declared conflicts in full, and the key that salts their committed hashes: never shown;
+    # only the pairs of drawn targets are revealed, at publication (engine.revealed_conflicts).
+    conflict_pairs = models.JSONField(_("declared conflicts (candidate, inspector)"), default=list, editable=False)
+    conflict_key = models.BinaryField(_("conflict salt key"), max_length=32, editable=False, default=b"")
     inputs_sha256 = models.CharField(_("SHA-256 of the frozen inputs"), max_length=64)
     input_sha256 = models.JSONField(_("SHA-256 of each input list"), default=dict)
     candidate_count = models.PositiveIntegerField(_("candidates"), default=0)
@@ -232,7 +269,12 @@ class DrawRecord(models.Model):
         verbose_name = _("draw")
         verbose_name_plural = _("draws")
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_draw_number_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_draw_number_per_plan"),
+            # One open commitment per round: a second commit_seed returns it instead of orphaning it.
+            models.UniqueConstraint(fields=["plan", "round"], condition=models.Q(drawn_at__isnull=True),
+                                    name="one_open_draw_per_plan_round"),
+        ]
 
     def __str__(self):
         return f"{self.plan} · {self.number}"
@@ -249,8 +291,40 @@ class DrawRecord(models.Model):
         """The seed, only once the result is published (the only way a page may read it)."""
         return bytes(self.seed).hex() if self.published_at is not None else None
 
-    def strata(self) -> list[dict]:
-        return (self.result or {}).get("strata", [])
+
+class RedrawRequest(models.Model):
+    """The lead head's request to discard a drawn result (重新抽取), and a second head's decision.
+
+    Two people, a ground from a fixed list, and a cap per plan (SPOT_CHECK_MAX_REDRAWS): nobody
+    re-draws alone until a result suits them.
+    """
+
+    draw = models.ForeignKey(DrawRecord, verbose_name=_("draw"), on_delete=models.CASCADE,
+                             related_name="redraw_requests")
+    ground = models.CharField(_("ground"), max_length=20, choices=RedrawGround.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    approved = models.BooleanField(_("approved"), null=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("re-draw request")
+        verbose_name_plural = _("re-draw requests")
+        ordering = ["draw", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw"], condition=models.Q(approved__isnull=True),
+                                    name="one_pending_redraw_request_per_draw"),
+        ]
+
+    def __str__(self):
+        return f"{self.draw} · {self.get_ground_display()}"
 
 
 class DrawnTarget(models.Model):

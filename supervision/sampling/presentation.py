@@ -1,7 +1,9 @@
 """What a draw looks like on a page (desk and public alike): the result in words and tables."""
 
+import json
 from collections import Counter
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from supervision.registry.models import Institution
@@ -66,3 +68,52 @@ def _percent(ratio: str) -> str:
     numerator, _sep, denominator = ratio.partition("/")
     value = int(numerator) * 100 / int(denominator or 1)
     return f"{value:g}%"
+
+
+def published_tables(draw: DrawRecord) -> dict:
+    """The public result of a published draw, read from its record file alone (names, credit codes,
+    teams and departments as frozen in the inputs), so the page says exactly what the file says.
+    Remembered per record file (it never changes once published)."""
+    key = f"sampling:tables:{draw.pk}:{draw.record_sha256}"
+    tables = cache.get(key)
+    if tables is None:
+        with draw.record_file.open("rb") as f:
+            record = json.load(f)
+        tables = _tables(record)
+        cache.set(key, tables, 3600)
+    return tables
+
+
+def _tables(record: dict) -> dict:
+    inputs, result = record["inputs"], record["result"]
+    candidates = {c["id"]: c for c in inputs["candidates"]}
+    inspectors = {i["id"]: i for i in inputs["inspectors"]}
+
+    def institution(cid):
+        c = candidates.get(cid, {})
+        return {"id": cid, "name": c.get("name", ""), "credit_code": c.get("credit_code", ""),
+                "credit_class": c.get("credit_class", "")}
+
+    targets = [
+        {**institution(t["candidate_id"]),
+         "team": [{"name": inspectors.get(i, {}).get("name", ""),
+                   "department": inspectors.get(i, {}).get("own_department", "")} for i in t["team"]]}
+        for t in result["targets"]
+    ]
+    problems = [{**institution(p["candidate_id"]), "rule": p["rule"]} for p in result["problems"]]
+    strata = [{**s, "percent": _percent(s["ratio"]), "not_drawn": s["population"] - s["drawn"]}
+              for s in result["strata"]]
+    return {"targets": targets, "problems": problems, "strata": strata,
+            "total_population": sum(s["population"] for s in strata), "total_drawn": sum(s["drawn"] for s in strata),
+            "conflicts_revealed": len(record.get("conflicts_revealed", []))}
+
+
+def stored_matches_record(draw: DrawRecord) -> tuple[bool, str]:
+    """Do the drawn targets in the database equal the published record's targets and teams?"""
+    with draw.record_file.open("rb") as f:
+        published = [(t["candidate_id"], t["team"]) for t in json.load(f)["result"]["targets"]]
+    stored = [(pk, list(team)) for pk, team in draw.targets.order_by("institution_id")
+              .values_list("institution_id", "team_order")]
+    if stored == published:
+        return True, _("%(n)s targets and teams, as published") % {"n": len(stored)}
+    return False, _("the stored targets differ from the published record")

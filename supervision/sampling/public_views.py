@@ -7,8 +7,10 @@ the frozen inputs. Never a phone or certificate number, never the seed before pu
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from supervision.documents.render import qr_data_uri, render_pdf
 from supervision.sampling import engine, services
 from supervision.sampling.models import DrawRecord, SpotCheckPlan
-from supervision.sampling.presentation import draw_summary
+from supervision.sampling.presentation import published_tables, rule_text, stored_matches_record
 
 
 def _plan(pk) -> SpotCheckPlan:
@@ -36,8 +38,15 @@ def _published_draw(pk) -> DrawRecord:
 @login_not_required
 @cache_control(public=True, max_age=60)
 def plan_list(request):
-    plans = list(services.public_plans().select_related("department", "region").order_by("-period_start", "-pk")[:200])
-    rows = [{"plan": p, "status": services.public_status(p), "draw": services.current_draw(p)} for p in plans]
+    plans = list(
+        services.public_plans().select_related("department", "region")
+        .prefetch_related(Prefetch("draws", DrawRecord.objects.select_related("redrawn_by").order_by("-number")))
+        .order_by("-period_start", "-pk")[:200]
+    )
+    rows = []
+    for p in plans:
+        draws = list(p.draws.all())  # prefetched, newest first
+        rows.append({"plan": p, "status": services.draw_status(draws[0] if draws else None)})
     return render(request, "sampling/public_list.html", {"rows": rows})
 
 
@@ -47,17 +56,37 @@ def plan_list(request):
 def plan_detail(request, pk):
     plan = _plan(pk)
     draws = []
-    for draw in plan.draws.order_by("-number"):
+    for draw in plan.draws.select_related("redraw_of").order_by("-number"):
         published = draw.published_at is not None
+        tables = published_tables(draw) if published else {}
+        for row in tables.get("problems", []):
+            row["rule_text"] = rule_text(row["rule"])
         draws.append({
             "draw": draw,
             "seed": draw.revealed_seed_hex(),
-            "summary": draw_summary(draw) if published else {},
+            "tables": tables,
             "infeasible": draw.feasible is False,
+            "previous": plan.draws.filter(number=draw.number - 1).first() if draw.number > 1 else None,
         })
     return render(request, "sampling/public_plan.html", {
         "plan": plan, "draws": draws, "status": services.public_status(plan),
+        "engine_sha256": engine_sha256(),
     })
+
+
+def engine_sha256() -> str:
+    with open(engine.__file__, "rb") as f:
+        return engine.sha256_hex(f.read())
+
+
+@require_GET
+@login_not_required
+@cache_control(public=True, max_age=3600)
+def engine_source(request):
+    """engine.py itself, to run a published record at home: python engine.py draw-N-record.json."""
+    response = FileResponse(open(engine.__file__, "rb"), content_type="text/x-python; charset=utf-8",
+                            as_attachment=True, filename="engine.py")
+    return response
 
 
 def _file_response(field, filename):
@@ -93,24 +122,16 @@ def verification(draw: DrawRecord) -> engine.VerificationReport:
     return report
 
 
-CHECK_LABELS = {
-    "format": "记录格式 Record format",
-    "commitment": "种子承诺 Seed commitment: sha256(seed)",
-    "input:candidates": "检查对象名单 Candidate list hash",
-    "input:inspectors": "检查人员名单 Inspector list hash",
-    "input:conflicts": "回避关系 Conflict list hash",
-    "input:rules": "抽取规则 Rules hash",
-    "result_hash": "结果摘要 Result hash",
-    "result": "重新抽取 Re-run of the draw",
-}
-
-
 @require_http_methods(["GET", "POST"])
 @login_not_required
 def draw_verify(request, pk):
     draw = _published_draw(pk)
     report = verification(draw) if request.method == "POST" else None
-    checks = [{"label": CHECK_LABELS.get(c.name, c.name), "ok": c.ok, "detail": c.detail}
+    if report is not None:
+        # The page, the files and the inspections must tell one story: the stored targets too.
+        ok, detail = stored_matches_record(draw)
+        report = engine.VerificationReport([*report.checks, engine.Check("stored", ok, detail)])
+    checks = [{"label": engine.check_label(c.name), "ok": c.ok, "detail": c.detail}
               for c in (report.checks if report else [])]
     return render(request, "sampling/public_verify.html", {
         "draw": draw, "plan": draw.plan, "report": report, "checks": checks,
@@ -121,11 +142,15 @@ def draw_verify(request, pk):
 @login_not_required
 def draw_pdf(request, pk):
     draw = _published_draw(pk)
-    url = request.build_absolute_uri(reverse("public:spot_checks:plan", args=[draw.plan_id]))
-    pdf = render_pdf("sampling/draw_record_pdf.html", {
-        "draw": draw, "plan": draw.plan, "seed": draw.revealed_seed_hex(), "summary": draw_summary(draw),
-        "qr": qr_data_uri(url), "url": url, "now": timezone.now(),
-    })
+    key = f"sampling:pdf:{draw.pk}:{draw.record_sha256}"
+    pdf = cache.get(key)
+    if pdf is None:  # rendered once per record file, which never changes once published
+        url = settings.SITE_URL + reverse("public:spot_checks:plan", args=[draw.plan_id])
+        pdf = render_pdf("sampling/draw_record_pdf.html", {
+            "draw": draw, "plan": draw.plan, "seed": draw.revealed_seed_hex(), "tables": published_tables(draw),
+            "method": engine.METHOD, "qr": qr_data_uri(url), "url": url, "now": timezone.now(),
+        })
+        cache.set(key, pdf, None)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="draw-{draw.pk}.pdf"'
     return response

@@ -1,9 +1,14 @@
 """What happens to a spot-check plan, one plain function per step; each checks who may do it.
 
 submit_plan → approve_plan / return_plan (each participating department's head) → commit_seed
-(the seed's SHA-256 and the frozen inputs' hashes are published) → run_draw → confirm_draw (the
-lead head) or redraw (with a reason; the discarded draw is published too) → publish_result (seed,
+(the seed's SHA-256 and the frozen inputs' hashes are published) → run_draw (an infeasible draw
+is published at once, with its problems) → confirm_draw (the lead head), or request_redraw (the
+lead head, on a ground from a fixed list) and approve_redraw (a second head: two people, and at
+most SPOT_CHECK_MAX_REDRAWS per plan; the discarded draw is published) → publish_result (seed,
 inputs, result, record file; one inspection per target with its team).
+
+Each new commitment carries the previous draw's commitment, revealed seed and the reason it was
+discarded (engine "chain"), so no draw can be dropped quietly.
 
 The inputs are frozen when the seed is committed, not when the draw runs: whoever holds the seed
 could otherwise try inputs until one gives a result they like (engine.py, "Limit of the
@@ -15,18 +20,19 @@ publish_result) check the state of the plan instead.
 """
 
 import json
-import secrets
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.core.models import Department, Region
+from supervision.core.audit import record_created
 from supervision.inspections.models import Inspection, InspectionStatus
 from supervision.registry.models import Institution, OperatingStatus
 from supervision.sampling import engine
@@ -36,6 +42,9 @@ from supervision.sampling.models import (
     DrawnTarget,
     DrawRecord,
     PlanApproval,
+    PlanRound,
+    RedrawGround,
+    RedrawRequest,
     SamplingMode,
     SpotCheckPlan,
 )
@@ -95,6 +104,21 @@ def may_revise(user, plan: SpotCheckPlan) -> bool:
 def may_run_draw(user, plan: SpotCheckPlan) -> bool:
     """The lead department's planners or head run the draw."""
     return may_draft(user, plan.department) or is_head_of(user, plan.department)
+
+
+def may_see_unpublished_result(user, plan: SpotCheckPlan) -> bool:
+    """Before publication a draw's result and problems are the lead department's business (its
+    planners and heads) and the administrators'; other officials in reach see the commitment."""
+    return actor_for(user).is_admin or may_run_draw(user, plan)
+
+
+def may_decide_redraw(user, request: RedrawRequest) -> bool:
+    """The second person of a re-draw: a head of any department of the plan, not the requester."""
+    plan = request.draw.plan
+    return (
+        request.approved is None and user.pk != request.requested_by_id
+        and any(is_head_of(user, d) for d in plan.plan_departments())
+    )
 
 
 def _require(condition: bool):
@@ -160,7 +184,25 @@ def submit_plan(user, fields: dict, items, participating, plan: SpotCheckPlan | 
     plan.save()
     plan.items.set(items)
     plan.participating_departments.set(participating)
+    PlanRound.objects.create(plan=plan, round=plan.round, snapshot=plan_snapshot(plan), submitted_by=user)
     return plan
+
+
+def plan_snapshot(plan: SpotCheckPlan) -> dict:
+    """The plan's fields as submitted, in words a reader of the process page understands."""
+    return {
+        "name": plan.name,
+        "region": f"{plan.region.full_name} ({plan.region.code})",
+        "institution_kinds": plan.institution_kind_labels(),
+        "check_kind": str(plan.get_check_kind_display()),
+        "mode": str(plan.get_mode_display()),
+        "ratios": {cls: str(p.normalize()) for cls, p in plan.ratio_percents().items()} | {"unrated": plan.unrated_as},
+        "team_size": plan.team_size,
+        "max_targets_per_inspector": plan.max_targets_per_inspector,
+        "period": [plan.period_start.isoformat(), plan.period_end.isoformat()],
+        "items": [item.title for item in plan.items.order_by("code")],
+        "participating_departments": [d.name for d in plan.other_departments()],
+    }
 
 
 def pending_departments(plan: SpotCheckPlan) -> list[Department]:
@@ -206,8 +248,13 @@ def return_plan(user, plan: SpotCheckPlan, department: Department, comments: str
     return _decide(user, plan, department, Decision.RETURNED, comments)
 
 
+@transaction.atomic
 def withdraw_plan(user, plan: SpotCheckPlan) -> SpotCheckPlan:
+    """Withdraw a plan waiting for revision; never one with a committed or published draw."""
+    plan = SpotCheckPlan.objects.select_for_update().get(pk=plan.pk)
     _require(may_revise(user, plan))
+    if plan.withdrawn_at is not None or public_status(plan) in ("committed", "published"):
+        raise ValidationError(_("This plan cannot be withdrawn now."))
     plan.withdrawn_at = timezone.now()
     plan.save(update_fields=["withdrawn_at"])
     return plan
@@ -241,6 +288,10 @@ def draw_rules(plan: SpotCheckPlan) -> engine.DrawRules:
             plan.items.filter(specialty__isnull=False).values_list("specialty__code", flat=True)
         ),
         max_targets_per_inspector=plan.max_targets_per_inspector,
+        scope_region_code=plan.region.code,
+        scope_region_name=plan.region.full_name,
+        institution_kinds=tuple(plan.institution_kinds),
+        operating_status=OperatingStatus.OPERATING,
     )
 
 
@@ -255,10 +306,6 @@ def candidate_institutions(plan: SpotCheckPlan):
 
 def _candidates(plan: SpotCheckPlan) -> list[engine.Candidate]:
     institutions = candidate_institutions(plan)
-    last = dict(
-        Inspection.objects.filter(institution__in=institutions, submitted_at__isnull=False)
-        .values("institution").annotate(last=Max("submitted_at")).values_list("institution", "last")
-    )
     previous: dict[int, tuple[int, ...]] = {}
     earlier = (
         DrawnTarget.objects.filter(institution__in=institutions, inspection__isnull=False)
@@ -266,14 +313,14 @@ def _candidates(plan: SpotCheckPlan) -> list[engine.Candidate]:
     )
     for institution_id, team in earlier:
         previous.setdefault(institution_id, tuple(team))
+    rows = institutions.values_list("pk", "region__code", "kind", "credit_class", "name", "credit_code")
     return [
         engine.Candidate(
             id=pk, region=code, kind=kind,
             credit_class=credit_class if credit_class in CREDIT_CLASSES else engine.UNRATED,
-            last_inspected=timezone.localtime(last[pk]).date().isoformat() if pk in last else None,
-            previous_inspectors=previous.get(pk, ()),
+            previous_inspectors=previous.get(pk, ()), name=name, credit_code=credit_code,
         )
-        for pk, code, kind, credit_class in institutions.values_list("pk", "region__code", "kind", "credit_class")
+        for pk, code, kind, credit_class, name, credit_code in rows
     ]
 
 
@@ -327,6 +374,7 @@ def _inspectors(plan: SpotCheckPlan):
         engine.Inspector(
             id=o.pk, department=d.name, region=o.region.code,
             specialties=frozenset(s.code for s in o.specialties.all()), load=load.get(o.pk, 0),
+            name=o.name, own_department=o.department.name,
         )
         for o, d in pool
     ]
@@ -339,23 +387,17 @@ def _conflicts(plan: SpotCheckPlan, inspector_ids) -> list[engine.Conflict]:
     return [engine.Conflict(official_id, institution_id) for official_id, institution_id in rows]
 
 
-def freeze_inputs(plan: SpotCheckPlan) -> bytes:
-    """The four input lists as one canonical JSON document (engine.canonical_inputs)."""
+def freeze_inputs(plan: SpotCheckPlan, conflict_key: bytes, chain: dict | None = None):
+    """(the five input parts as one canonical JSON document, the declared conflicts in full)."""
     candidates = _candidates(plan)
     inspectors = _inspectors(plan)
     conflicts = _conflicts(plan, [i.id for i in inspectors])
-    return engine.canonical_inputs(candidates, inspectors, conflicts, draw_rules(plan))
+    data = engine.canonical_inputs(candidates, inspectors, conflicts, draw_rules(plan), conflict_key, chain)
+    return data, conflicts
 
 
-def typed_inputs(inputs: dict):
-    """(candidates, inspectors, conflicts, rules) from the frozen JSON, read by the engine's own
-    reader so the draw runs on exactly what a citizen downloads."""
-    stub = {
-        "format": engine.RECORD_FORMAT, "method": engine.METHOD, "commitment": "", "seed": "",
-        "inputs": inputs, "input_sha256": {}, "result": {}, "result_sha256": "",
-    }
-    record = engine.load_published_record(stub)
-    return record.candidates, record.inspectors, record.conflicts, record.rules
+def private_conflicts(draw: DrawRecord) -> list[engine.Conflict]:
+    return [engine.Conflict(inspector_id, candidate_id) for candidate_id, inspector_id in draw.conflict_pairs]
 
 
 def frozen_inputs(draw: DrawRecord) -> bytes:
@@ -373,22 +415,49 @@ def current_draw(plan: SpotCheckPlan) -> DrawRecord | None:
     return plan.draws.order_by("-number").first()
 
 
+def _chain(previous: DrawRecord | None, redraw_of: DrawRecord | None, ground: str, reason: str) -> dict | None:
+    """The link to the previous draw that the new commitment carries (engine.chain_json)."""
+    if previous is None:
+        return None
+    if previous.published_at is None or not (previous.feasible is False or previous == redraw_of):
+        raise ValidationError(_("The plan's last draw is still open; no new seed can be committed."))
+    link = {
+        "number": previous.number, "commitment": previous.commitment, "seed": bytes(previous.seed).hex(),
+        "outcome": "superseded" if previous == redraw_of else "infeasible",
+        "ground": ground if previous == redraw_of else "", "reason": reason if previous == redraw_of else "",
+    }
+    return link
+
+
 @transaction.atomic
-def commit_seed(plan: SpotCheckPlan, redraw_of: DrawRecord | None = None, reason: str = "") -> DrawRecord:
-    """Freeze the inputs, make a secret seed and publish its SHA-256 (and the inputs' hashes)."""
+def commit_seed(plan: SpotCheckPlan, redraw_of: DrawRecord | None = None, ground: str = "",
+                reason: str = "") -> DrawRecord:
+    """Freeze the inputs, make a secret seed and publish its SHA-256 (and the inputs' hashes).
+
+    One open draw per round: called again before that draw has run, it returns the same draw.
+    """
+    plan = SpotCheckPlan.objects.select_for_update().select_related("department", "region").get(pk=plan.pk)
     if not is_approved(plan):
         raise ValidationError(_("A seed is committed only for a plan every department has approved."))
-    inputs = freeze_inputs(plan)
-    seed = secrets.token_bytes(32)
-    last = current_draw(plan)
-    draw = DrawRecord(
-        plan=plan, number=(last.number + 1) if last else 1, redraw_of=redraw_of, redraw_reason=reason,
-        commitment=engine.commitment(seed), seed=seed, inputs_sha256=engine.sha256_hex(inputs),
-        input_sha256=engine.input_hashes(json.loads(inputs)),
-    )
+    open_draw = plan.draws.filter(drawn_at__isnull=True).order_by("-number").first()
+    if open_draw is not None:
+        return open_draw
+    previous = current_draw(plan)
+    link = _chain(previous, redraw_of, ground, reason)
+    rules = engine.rules_json(draw_rules(plan))
+    same_rules = None if previous is None else json.loads(frozen_inputs(previous))["rules"] == rules
+    chain = engine.chain_json(link, same_rules)
+    seed, conflict_key = engine.new_seed(), engine.new_seed()
+    inputs, conflicts = freeze_inputs(plan, conflict_key, chain)
     parsed = json.loads(inputs)
-    draw.candidate_count = len(parsed["candidates"])
-    draw.inspector_count = len(parsed["inspectors"])
+    draw = DrawRecord(
+        plan=plan, number=(previous.number + 1) if previous else 1, round=plan.round, redraw_of=redraw_of,
+        redraw_ground=ground, redraw_reason=reason, same_rules_as_previous=same_rules,
+        commitment=engine.commitment(seed), seed=seed, inputs_sha256=engine.sha256_hex(inputs),
+        input_sha256=engine.input_hashes(parsed), conflict_key=conflict_key,
+        conflict_pairs=sorted([c.candidate_id, c.inspector_id] for c in set(conflicts)),
+        candidate_count=len(parsed["candidates"]), inspector_count=len(parsed["inspectors"]),
+    )
     draw.inputs_file.save("inputs.json", ContentFile(inputs), save=False)
     draw.save()
     return draw
@@ -397,52 +466,59 @@ def commit_seed(plan: SpotCheckPlan, redraw_of: DrawRecord | None = None, reason
 @transaction.atomic
 def run_draw(user, draw: DrawRecord) -> DrawRecord:
     """Draw targets and teams from the frozen inputs and the committed seed. An infeasible draw
-    keeps its problems and publishes nothing."""
+    is published at once (seed, inputs, problems) and creates nothing."""
     draw = DrawRecord.objects.select_for_update().select_related("plan__department").get(pk=draw.pk)
     _require(user is not None and may_run_draw(user, draw.plan))
     if draw.drawn_at is not None:
         raise ValidationError(_("This draw has already run."))
-    candidates, inspectors, conflicts, rules = typed_inputs(json.loads(frozen_inputs(draw)))
-    result = engine.draw(candidates, inspectors, conflicts, rules, bytes(draw.seed))
+    frozen = engine.load_inputs(json.loads(frozen_inputs(draw)))
+    result = engine.draw(frozen.candidates, frozen.inspectors, private_conflicts(draw), frozen.rules,
+                         bytes(draw.seed))
     draw.drawn_at, draw.drawn_by = timezone.now(), user
     draw.feasible = result.feasible
     draw.result = engine.result_json(result)
     draw.result_sha256 = engine.result_digest(result)
     draw.problems = draw.result["problems"]
     draw.save()
-    if result.feasible:
-        classes = {c.id: c.credit_class for c in candidates}
-        targets = DrawnTarget.objects.bulk_create([
-            DrawnTarget(draw=draw, institution_id=a.candidate_id, credit_class=classes[a.candidate_id],
-                        team_order=list(a.team))
-            for a in result.targets
-        ])
-        if targets and targets[0].pk is None:  # a backend that returns no keys from bulk_create
-            targets = list(draw.targets.order_by("institution_id"))
-        teams = {a.candidate_id: a.team for a in result.targets}
-        DrawnTarget.team.through.objects.bulk_create([
-            DrawnTarget.team.through(drawntarget_id=t.pk, official_id=official_id)
-            for t in targets for official_id in teams[t.institution_id]
-        ])
+    if not result.feasible:
+        _publish_record(draw, result)
+        return draw
+    classes = {c.id: c.credit_class for c in frozen.candidates}
+    targets = DrawnTarget.objects.bulk_create([
+        DrawnTarget(draw=draw, institution_id=a.candidate_id, credit_class=classes[a.candidate_id],
+                    team_order=list(a.team))
+        for a in result.targets
+    ])
+    if targets and targets[0].pk is None:  # a backend that returns no keys from bulk_create
+        targets = list(draw.targets.order_by("institution_id"))
+    teams = {a.candidate_id: a.team for a in result.targets}
+    DrawnTarget.team.through.objects.bulk_create([
+        DrawnTarget.team.through(drawntarget_id=t.pk, official_id=official_id)
+        for t in targets for official_id in teams[t.institution_id]
+    ])
     return draw
 
 
 @transaction.atomic
 def confirm_draw(user, draw: DrawRecord) -> DrawRecord:
     """The lead department's head confirms the draw's result before it is published."""
+    draw = DrawRecord.objects.select_for_update().select_related("plan__department").get(pk=draw.pk)
     _require(is_head_of(user, draw.plan.department))
-    if not draw.feasible or draw.confirmed_at is not None or draw.is_superseded:
+    if (not draw.feasible or draw.confirmed_at is not None or draw.is_superseded
+            or draw.redraw_requests.filter(approved__isnull=True).exists()):
         raise ValidationError(_("This draw cannot be confirmed."))
     draw.confirmed_at, draw.confirmed_by = timezone.now(), user
     draw.save(update_fields=["confirmed_at", "confirmed_by"])
     return draw
 
 
-def _publish_record(draw: DrawRecord) -> DrawRecord:
+def _publish_record(draw: DrawRecord, result: engine.DrawResult | None = None) -> DrawRecord:
     """Reveal the seed: write the record file verify_draw takes, after re-running the draw on it."""
-    candidates, inspectors, conflicts, rules = typed_inputs(json.loads(frozen_inputs(draw)))
-    record = engine.dump_published_record(candidates, inspectors, conflicts, rules, bytes(draw.seed))
-    if record["result_sha256"] != draw.result_sha256 or record["commitment"] != draw.commitment:
+    inputs = json.loads(frozen_inputs(draw))
+    record = engine.published_record(inputs, bytes(draw.seed), private_conflicts(draw), bytes(draw.conflict_key),
+                                     result)
+    if (record["result_sha256"] != draw.result_sha256 or record["commitment"] != draw.commitment
+            or record["inputs_sha256"] != draw.inputs_sha256):
         raise ValidationError(_("Re-running the draw does not give the stored result; nothing was published."))
     data = engine.canonical_json(record)
     draw.record_file.save("record.json", ContentFile(data), save=False)
@@ -468,6 +544,7 @@ def publish_result(draw: DrawRecord) -> DrawRecord:
     ])
     if inspections and inspections[0].pk is None:
         raise RuntimeError("bulk_create returned no primary keys")
+    record_created(inspections)  # bulk_create sends no signals: the audit log is written here
     Inspection.team.through.objects.bulk_create([
         Inspection.team.through(inspection_id=inspection.pk, official_id=official_id)
         for inspection, t in zip(inspections, targets, strict=True) for official_id in t.team_order
@@ -478,24 +555,79 @@ def publish_result(draw: DrawRecord) -> DrawRecord:
     return draw
 
 
-@transaction.atomic
-def redraw(user, draw: DrawRecord, reason: str) -> DrawRecord:
-    """Discard an unconfirmed draw for a recorded reason and commit a new seed.
+# --- re-draws: a ground, two heads, a cap ------------------------------------------------------
 
-    The discarded draw is published too (seed, inputs, result), so that nobody can re-draw
-    quietly until a result suits them; it creates no inspections.
-    """
+
+def max_redraws() -> int:
+    return getattr(settings, "SPOT_CHECK_MAX_REDRAWS", 2)
+
+
+def redraws_left(plan: SpotCheckPlan) -> int:
+    return max(0, max_redraws() - plan.draws.filter(redraw_of__isnull=False).count())
+
+
+def redraw_requests(plan: SpotCheckPlan):
+    return (RedrawRequest.objects.filter(draw__plan=plan)
+            .select_related("draw", "requested_by__official", "decided_by__official").order_by("requested_at", "pk"))
+
+
+def pending_redraw(plan: SpotCheckPlan) -> RedrawRequest | None:
+    return (RedrawRequest.objects.filter(draw__plan=plan, approved__isnull=True)
+            .select_related("draw__plan__department", "requested_by").first())
+
+
+def _redrawable(draw: DrawRecord):
+    if not draw.feasible or draw.confirmed_at is not None or draw.is_superseded or draw.published_at is not None:
+        raise ValidationError(_("Only a drawn, unconfirmed draw can be re-drawn."))
+    if redraws_left(draw.plan) < 1:
+        raise ValidationError(_("This plan has used all its re-draws; confirm the draw."))
+
+
+@transaction.atomic
+def request_redraw(user, draw: DrawRecord, ground: str, reason: str = "") -> RedrawRequest:
+    """The lead head asks to discard the draw, on a ground from the fixed list; a second head decides."""
     draw = DrawRecord.objects.select_for_update().select_related("plan__department").get(pk=draw.pk)
     _require(is_head_of(user, draw.plan.department))
-    if not (reason or "").strip():
-        raise ValidationError(_("A re-draw needs a reason."))
-    if not draw.feasible or draw.confirmed_at is not None or draw.is_superseded:
-        raise ValidationError(_("Only a drawn, unconfirmed draw can be re-drawn."))
+    reason = (reason or "").strip()
+    if ground not in RedrawGround.values:
+        raise ValidationError({"ground": _("Choose the ground for the re-draw.")})
+    if ground == RedrawGround.OTHER and not reason:
+        raise ValidationError({"reason": _("Explain the ground for the re-draw.")})
+    _redrawable(draw)
+    if draw.redraw_requests.filter(approved__isnull=True).exists():
+        raise ValidationError(_("A re-draw of this draw is already waiting for a decision."))
+    return RedrawRequest.objects.create(draw=draw, ground=ground, reason=reason, requested_by=user)
+
+
+@transaction.atomic
+def approve_redraw(user, request: RedrawRequest) -> DrawRecord:
+    """A second head approves: the discarded draw is published as superseded and a new seed is
+    committed whose inputs carry the discarded draw's commitment, seed, ground and reason."""
+    request = RedrawRequest.objects.select_for_update().select_related("draw__plan__department").get(pk=request.pk)
+    _require(may_decide_redraw(user, request))
+    draw = DrawRecord.objects.select_for_update().get(pk=request.draw_id)
+    _redrawable(draw)
+    request.approved, request.decided_by, request.decided_at = True, user, timezone.now()
+    request.save(update_fields=["approved", "decided_by", "decided_at"])
     _publish_record(draw)
-    return commit_seed(draw.plan, redraw_of=draw, reason=reason.strip())
+    return commit_seed(draw.plan, redraw_of=draw, ground=request.ground, reason=request.reason)
+
+
+@transaction.atomic
+def refuse_redraw(user, request: RedrawRequest) -> RedrawRequest:
+    request = RedrawRequest.objects.select_for_update().select_related("draw__plan__department").get(pk=request.pk)
+    _require(may_decide_redraw(user, request))
+    request.approved, request.decided_by, request.decided_at = False, user, timezone.now()
+    request.save(update_fields=["approved", "decided_by", "decided_at"])
+    return request
 
 
 # --- what the pages show ---------------------------------------------------------------------
+
+
+def plan_of_process(process_pk) -> SpotCheckPlan:
+    """The plan a spot-check process is about (flow callbacks and task pages alike)."""
+    return SpotCheckPlan.objects.select_related("department__region", "region").get(process__pk=process_pk)
 
 
 def public_plans():
@@ -504,11 +636,15 @@ def public_plans():
 
 
 def public_status(plan: SpotCheckPlan) -> str:
-    draw = current_draw(plan)
+    return draw_status(current_draw(plan))
+
+
+def draw_status(draw: DrawRecord | None) -> str:
+    """What the public list says of a plan whose newest draw is ``draw``."""
     if draw is None:
         return "none"
+    if draw.feasible is False:  # published too, with its problems
+        return "infeasible"
     if draw.published_at is not None and not draw.is_superseded:
         return "published"
-    if draw.feasible is False:
-        return "infeasible"
     return "committed"

@@ -42,6 +42,10 @@ def queue_q(user) -> Q:
     if Role.HEAD in actor.roles:
         q |= Q(flow_task=SpotCheckFlow.approve, data__department=department)
         q |= Q(flow_task__in=[SpotCheckFlow.confirm, SpotCheckFlow.run_draw], **lead)
+        # A re-draw's second head: any department of the plan (the requester is refused on taking it).
+        q |= Q(flow_task=SpotCheckFlow.approve_redraw) & (
+            Q(**lead) | Q(**{f"{_PLAN}participating_departments": department})
+        )
     if Role.PLANNER in actor.roles:
         q |= Q(flow_task__in=[SpotCheckFlow.revise, SpotCheckFlow.run_draw], **lead)
     return q
@@ -102,10 +106,15 @@ class ProcessDetailView(DetailProcessView):
         context = super().get_context_data(**kwargs)
         plan = self.object.plan
         draw = services.current_draw(plan)
+        # Before publication the result and its problems are for the lead department only.
+        visible = draw is not None and (draw.published_at is not None
+                                        or services.may_see_unpublished_result(self.request.user, plan))
         context.update(
-            plan=plan, draw=draw, summary=draw_summary(draw),
+            plan=plan, draw=draw, summary=draw_summary(draw) if visible else {},
             draws=plan.draws.order_by("number"),
             approvals=plan.approvals.select_related("department", "decided_by").order_by("round", "decided_at"),
+            rounds=plan.rounds.select_related("submitted_by__official").order_by("round"),
+            redraw_requests=services.redraw_requests(plan),
         )
         return context
 
@@ -129,7 +138,7 @@ def _within_reach(view):
 # Undo, revive and cancel rewrite history behind the plan's facts; forcing a gateway by hand
 # (execute on a split or join) skips decisions. None is offered in the desk.
 _DROPPED = {"undo", "revive", "cancel"}
-_HUMAN_NODES = {"start", "approve", "revise", "run_draw", "confirm"}
+_HUMAN_NODES = {"start", "approve", "revise", "run_draw", "confirm", "approve_redraw"}
 
 
 def _guard(patterns, node=None):

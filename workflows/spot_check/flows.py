@@ -5,8 +5,10 @@ it with comments (asked in parallel, one task per department; one return ends th
 sends the plan back to the planner, and a resubmission asks every head again) → the seed is
 committed and its SHA-256 published with the hashes of the frozen inputs → the planner (or the
 lead head) runs the draw → an infeasible draw goes back to the planner with its problems and
-publishes nothing → the lead head confirms, or orders a re-draw with a reason (the discarded
-draw is published too) → the result is published and one inspection is created per target.
+is published with its problems and goes back to the planner → the lead head confirms, or asks
+for a re-draw on a ground from a fixed list, which a second head approves or refuses (at most
+SPOT_CHECK_MAX_REDRAWS per plan; the discarded draw is published too) → the result is published
+and one inspection is created per target.
 
 Each node calls a service of supervision.sampling; the facts live there.
 """
@@ -28,9 +30,7 @@ from workflows.spot_check.models import SpotCheckProcess
 
 
 def plan_of(activation_or_task) -> SpotCheckPlan:
-    return SpotCheckPlan.objects.select_related("department__region", "region").get(
-        process__pk=activation_or_task.process.pk
-    )
+    return services.plan_of_process(activation_or_task.process.pk)
 
 
 def task_department(task) -> Department | None:
@@ -101,6 +101,11 @@ def _may_run_draw(user, plan, task):
 
 def _is_lead_head(user, plan, task):
     return services.is_head_of(user, plan.department)
+
+
+def _may_decide_redraw(user, plan, task):
+    request = services.pending_redraw(plan)
+    return request is not None and services.may_decide_redraw(user, request)
 
 
 class SpotCheckFlow(flow.Flow):
@@ -191,7 +196,20 @@ class SpotCheckFlow(flow.Flow):
         flow.If(this.current_draw_confirmed)
         .Annotation(title=_("Confirmed?"))
         .Then(this.publish)
-        .Else(this.run_draw)
+        .Else(this.approve_redraw)
+    )
+
+    approve_redraw = (
+        ScopedView(views.approve_redraw, _may_decide_redraw)
+        .Annotation(title=_("Approve the re-draw"))
+        .Next(this.redraw_decided)
+    )
+
+    redraw_decided = (
+        flow.If(this.redraw_approved)
+        .Annotation(title=_("Re-draw approved?"))
+        .Then(this.run_draw)
+        .Else(this.confirm)
     )
 
     publish = (
@@ -227,6 +245,10 @@ class SpotCheckFlow(flow.Flow):
     def current_draw_confirmed(self, activation) -> bool:
         draw = services.current_draw(plan_of(activation))
         return bool(draw and draw.confirmed_at)
+
+    def redraw_approved(self, activation) -> bool:
+        draw = services.current_draw(plan_of(activation))
+        return bool(draw and draw.drawn_at is None and draw.redraw_of_id)
 
     def publish_result(self, activation):
         services.publish_result(services.current_draw(plan_of(activation)))

@@ -18,7 +18,7 @@ from supervision.sampling.presentation import draw_summary
 
 
 def _plan(request) -> SpotCheckPlan:
-    return SpotCheckPlan.objects.select_related("department", "region").get(process__pk=request.activation.process.pk)
+    return services.plan_of_process(request.activation.process.pk)
 
 
 def _done(request, message):
@@ -31,9 +31,11 @@ def _done(request, message):
 
 def _page(request, template, plan=None, **context):
     draw = services.current_draw(plan) if plan is not None and plan.pk else None
+    visible = draw is not None and (draw.published_at is not None
+                                    or services.may_see_unpublished_result(request.user, plan))
     return render(request, template, {
         "activation": request.activation, "task": request.activation.task, "process": request.activation.process,
-        "plan": plan, "draw": draw, "summary": draw_summary(draw),
+        "plan": plan, "draw": draw, "summary": draw_summary(draw) if visible else {},
         "title": request.activation.flow_task.task_title, **context,
     })
 
@@ -121,8 +123,8 @@ def confirm_draw(request, **kwargs):
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "redraw":
-                services.redraw(request.user, draw, form.cleaned_data["reason"])
-                message = _("A new seed was committed for the re-draw; the discarded draw is published.")
+                services.request_redraw(request.user, draw, form.cleaned_data["ground"], form.cleaned_data["reason"])
+                message = _("The re-draw was requested: a second head decides on it.")
             else:
                 services.confirm_draw(request.user, draw)
                 message = _("The draw was confirmed and its result published.")
@@ -130,7 +132,26 @@ def confirm_draw(request, **kwargs):
             _errors_into(form, e)
         else:
             return _done(request, message)
-    return _page(request, "spot_check/task_confirm.html", plan, form=form)
+    return _page(request, "spot_check/task_confirm.html", plan, form=form,
+                 redraws_left=services.redraws_left(plan))
+
+
+def approve_redraw(request, **kwargs):
+    """A second head approves or refuses the lead head's re-draw request (two people)."""
+    plan = _plan(request)
+    redraw = services.pending_redraw(plan)
+    if request.method == "POST" and redraw is not None:
+        try:
+            if request.POST.get("action") == "refuse":
+                services.refuse_redraw(request.user, redraw)
+                message = _("The re-draw was refused: the lead head confirms the draw.")
+            else:
+                services.approve_redraw(request.user, redraw)
+                message = _("A new seed was committed for the re-draw; the discarded draw is published.")
+        except ValidationError as e:
+            return _page(request, "spot_check/task_approve_redraw.html", plan, redraw=redraw, errors=e.messages)
+        return _done(request, message)
+    return _page(request, "spot_check/task_approve_redraw.html", plan, redraw=redraw, errors=[])
 
 
 # --- the draw ------------------------------------------------------------------------------------
