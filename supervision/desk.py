@@ -11,7 +11,7 @@ from supervision.registry.viewsets import InstitutionViewset
 from supervision.staff.viewsets import ConflictViewset, OfficialViewset
 
 from workflows.rectification.desk import APPLICATIONS as RECTIFICATION_APPS
-from workflows.inspection.desk import APPLICATIONS as INSPECTION_APPS  # noqa: F401
+from workflows.inspection.desk import APPLICATIONS as INSPECTION_APPS
 from workflows.spot_check.desk import APPLICATIONS as SPOT_CHECK_APPS
 
 class LibrariesApplication(Application):
@@ -27,6 +27,7 @@ site = Site(
     viewsets=[
         *SPOT_CHECK_APPS,
         *RECTIFICATION_APPS,
+        *INSPECTION_APPS,
         LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",

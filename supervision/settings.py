@@ -205,3 +205,9 @@ SITE_TITLE = _("Elderly-care institution supervision")
 # Double-random draws: how often a plan's draw may be discarded and drawn again (each time with a
 # ground from the fixed list, a second head's approval, and publication of the discarded draw).
 SPOT_CHECK_MAX_REDRAWS = env_int("SPOT_CHECK_MAX_REDRAWS", 2, minimum=0)
+
+# Inspections (养老机构行政检查办法; DOMAIN.md §2): the 检查通知书 goes out this many working days
+# before an announced check, and the result is published (一公开) within this many working days
+# of the submitted record. Defaults from the rules as established; an administrator may change them.
+INSPECTION_NOTICE_WORKING_DAYS = env_int("INSPECTION_NOTICE_WORKING_DAYS", 3, minimum=0)
+INSPECTION_PUBLICITY_WORKING_DAYS = env_int("INSPECTION_PUBLICITY_WORKING_DAYS", 20, minimum=1)

@@ -77,3 +77,43 @@ def is_head_of(user, inspection) -> bool:
 def may_plan_case_checks(user) -> bool:
     actor = actor_for(user)
     return actor.official is not None and Role.PLANNER in actor.roles
+
+
+# --- the desk (workflows/inspection/desk.py) ----------------------------------------------------
+
+
+def inspection_q(user, prefix: str = "") -> Q | None:
+    """A Q restricting inspections (reached through `prefix`) to the desk's reach; None: everything.
+
+    Officials: the institution lies in their jurisdiction, and either their department leads the
+    check, or it is a department of the same kind above the lead one (a city civil-affairs bureau
+    over its districts), or they are on the team. Operators and others: nothing.
+    """
+    actor = actor_for(user)
+    if actor.is_admin:
+        return None
+    if not actor.is_official or actor.jurisdiction is None:
+        return Q(pk__in=[])
+    official = actor.official
+    line = Q(**{f"{prefix}department__kind": official.department.kind,
+                f"{prefix}department__region__path__startswith": actor.jurisdiction.path})
+    team = Q(**{f"{prefix}pk__in": Inspection.team.through.objects.filter(official=official)
+                .values("inspection_id")})
+    return Q(**{f"{prefix}institution__region__path__startswith": actor.jurisdiction.path}) & (line | team)
+
+
+def inspections_for(user, queryset=None):
+    queryset = Inspection.objects.all() if queryset is None else queryset
+    q = inspection_q(user)
+    return queryset if q is None else queryset.filter(q)
+
+
+def is_lead_planner_or_head(user, inspection) -> bool:
+    actor = actor_for(user)
+    return (actor.official is not None and bool(actor.roles & {Role.HEAD, Role.PLANNER})
+            and actor.official.department_id == inspection.department_id)
+
+
+def may_issue_notice(user, inspection) -> bool:
+    """The 检查通知书: the lead department's planners and heads, or the team."""
+    return is_lead_planner_or_head(user, inspection) or is_team_member(user, inspection)

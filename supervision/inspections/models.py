@@ -30,6 +30,23 @@ class InspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class NoticeDelivery(models.TextChoices):
+    """How the 检查通知书 reached the institution."""
+
+    IN_PERSON = "in_person", _("Handed over in person")
+    POST = "post", _("By registered post")
+    ELECTRONIC = "electronic", _("Electronically")
+    ON_ARRIVAL = "on_arrival", _("Carried and shown on arrival")  # unannounced checks
+
+
+class ReviewOutcome(models.TextChoices):
+    """The head's optional review. The signed record is never re-opened (it bears the institution's
+    signature): remarks are kept with it, and what they ask for is done by rectification or a new check."""
+
+    APPROVED = "approved", _("Approved")
+    REMARKS = "remarks", _("Returned with remarks")
+
+
 NOTICE_DOCUMENT_TYPE = "inspection-notice"  # DocumentType.code of 检查通知书, created by migration 0003
 
 
@@ -110,9 +127,16 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )
-    # 检查通知书: issued 3 working days ahead unless unannounced.
+    review_outcome = models.CharField(_("review outcome"), max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    # 检查通知书: issued N working days ahead (settings.INSPECTION_NOTICE_WORKING_DAYS) unless
+    # unannounced; an unannounced check's notice is carried and shown on arrival.
     notice_number = models.CharField(_("notice number"), max_length=60, blank=True)
     notice_date = models.DateField(_("notice date"), null=True, blank=True)
+    notice_delivered_at = models.DateTimeField(_("notice delivered at"), null=True, blank=True)
+    notice_delivery_method = models.CharField(_("notice delivered"), max_length=20, choices=NoticeDelivery.choices,
+                                              blank=True)
+    notice_received_by = models.CharField(_("notice received by"), max_length=60, blank=True)
     # The institution's representative (被检查单位代表) signs the record, or refuses (noted).
     representative_name = models.CharField(_("institution representative"), max_length=60, blank=True)
     representative_refused = models.BooleanField(_("representative refused to sign"), default=False)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -31,7 +32,9 @@ from supervision.inspections.models import (
     Inspection,
     InspectionKind,
     InspectionStatus,
+    NoticeDelivery,
     Photo,
+    ReviewOutcome,
     Severity,
     Signature,
 )
@@ -42,11 +45,19 @@ record_submitted = Signal()
 # Sent after the commit that created an inspection through schedule_inspection (sender=Inspection).
 inspection_scheduled = Signal()
 
-NOTICE_WORKING_DAYS = 3  # 检查通知书: 3 working days ahead (养老机构行政检查办法)
-PUBLICITY_WORKING_DAYS = 20  # 一公开: default, DOMAIN.md §2 [S]
 MIN_TEAM = 2
 MAX_SIGNATURE_BYTES = 300_000
 COMPLIANCE_VALUES = {c.value for c in Answer.Compliance}
+
+
+def notice_working_days() -> int:
+    """检查通知书: how many working days ahead of an announced check (a setting, 3 by default)."""
+    return settings.INSPECTION_NOTICE_WORKING_DAYS
+
+
+def publicity_working_days() -> int:
+    """一公开: within how many working days the result is published (a setting, 20 by default)."""
+    return settings.INSPECTION_PUBLICITY_WORKING_DAYS
 
 
 def _require(condition):
@@ -102,17 +113,23 @@ def ensure_checklist(inspection) -> Inspection:
 
 
 def issue_inspection_notice(user, inspection, *, scheduled_for: dt.date, today: dt.date | None = None) -> Inspection:
-    """检查通知书: numbered, at least 3 working days before the check; none for an unannounced check."""
-    _require(access.is_team_member(user, inspection) or access.is_head_of(user, inspection))
+    """检查通知书: numbered, at least N working days before the check; none for an unannounced check.
+
+    Issued by the lead department's planners or heads, or by the team.
+    """
+    _require(access.may_issue_notice(user, inspection))
     if not inspection.announced:
         raise ValidationError(_("An unannounced check has no advance notice."))
     if inspection.notice_number:
         raise ValidationError(_("The notice was already issued."))
+    if inspection.status != InspectionStatus.SCHEDULED:
+        raise ValidationError(_("A notice is issued only before the check."))
     today = today or timezone.localdate()
-    earliest = add_working_days(today, NOTICE_WORKING_DAYS).date
+    days = notice_working_days()
+    earliest = add_working_days(today, days).date
     if scheduled_for < earliest:
         raise ValidationError(_("The check must be at least %(days)s working days after the notice: %(date)s or later.")
-                              % {"days": NOTICE_WORKING_DAYS, "date": earliest.isoformat()})
+                              % {"days": days, "date": earliest.isoformat()})
     with transaction.atomic():
         inspection = _locked(inspection)
         number = next_document_number(inspection.department, NOTICE_DOCUMENT_TYPE, today.year)
@@ -121,6 +138,34 @@ def issue_inspection_notice(user, inspection, *, scheduled_for: dt.date, today: 
         inspection.revision += 1
         inspection.save(update_fields=["notice_number", "notice_date", "scheduled_for", "revision"])
     return inspection
+
+
+def record_notice_delivery(user, inspection, *, method: str, received_by: str = "", at=None) -> Inspection:
+    """How and when the issued notice reached the institution (送达), and who received it."""
+    _require(access.may_issue_notice(user, inspection))
+    if method not in NoticeDelivery.values:
+        raise ValidationError(_("Choose how the notice was delivered."))
+    with transaction.atomic():
+        inspection = _locked(inspection)
+        if not inspection.notice_number:
+            raise ValidationError(_("The notice has not been issued yet."))
+        if inspection.notice_delivered_at is not None:
+            raise ValidationError(_("The delivery of the notice was already recorded."))
+        inspection.notice_delivered_at = at or timezone.now()
+        inspection.notice_delivery_method = method
+        inspection.notice_received_by = (received_by or "").strip()[:60]
+        inspection.save(update_fields=["notice_delivered_at", "notice_delivery_method", "notice_received_by"])
+    return inspection
+
+
+def _carry_notice_on_arrival(inspection, at) -> None:
+    """An unannounced check: the notice is numbered when the team arrives and shown there (个案检查)."""
+    if inspection.announced or inspection.notice_number:
+        return
+    day = timezone.localtime(at).date()
+    number = next_document_number(inspection.department, NOTICE_DOCUMENT_TYPE, day.year)
+    inspection.notice_number, inspection.notice_date = number.text, day
+    inspection.notice_delivered_at, inspection.notice_delivery_method = at, NoticeDelivery.ON_ARRIVAL
 
 
 def cancel(user, inspection) -> Inspection:
@@ -143,9 +188,17 @@ def start(user, inspection, *, at=None) -> Inspection:
     _require_open(inspection)
     ensure_checklist(inspection)
     if inspection.started_at is None:
-        inspection.started_at = at or timezone.now()
-        inspection.status = InspectionStatus.IN_PROGRESS
-        inspection.save(update_fields=["started_at", "status"])
+        fields = ["started_at", "status", "notice_number", "notice_date", "notice_delivered_at",
+                  "notice_delivery_method"]
+        with transaction.atomic():
+            locked = _locked(inspection)
+            if locked.started_at is None:
+                locked.started_at = at or timezone.now()
+                locked.status = InspectionStatus.IN_PROGRESS
+                _carry_notice_on_arrival(locked, locked.started_at)
+                locked.save(update_fields=fields)
+        for name in fields:  # the caller goes on with its own object
+            setattr(inspection, name, getattr(locked, name))
     return inspection
 
 
@@ -307,8 +360,8 @@ def unanswered_items(inspection) -> list[str]:
 
 
 def publicity_deadline(day: dt.date):
-    """一公开: the result is published within 20 working days of the check (a WorkdayResult)."""
-    return add_working_days(day, PUBLICITY_WORKING_DAYS)
+    """一公开: the result is published within N working days of the check (a WorkdayResult)."""
+    return add_working_days(day, publicity_working_days())
 
 
 def submit_record(user, inspection, *, at=None) -> Inspection:
@@ -352,13 +405,24 @@ def submit_record(user, inspection, *, at=None) -> Inspection:
     return inspection
 
 
-def review(user, inspection, *, at=None) -> Inspection:
-    """The head of the lead department reviews a submitted record (optional step)."""
+def review(user, inspection, *, outcome: str = ReviewOutcome.APPROVED, comment: str = "", at=None) -> Inspection:
+    """The head of the lead department reviews a submitted record (optional step).
+
+    Approved, or returned with remarks (a comment is then required). The signed record itself is
+    not re-opened: it bears the institution's signature. The remarks stay with it for the team,
+    and what they ask for is done by a rectification notice or a new check.
+    """
     _require(access.is_head_of(user, inspection))
     if inspection.status != InspectionStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted record can be reviewed."))
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError(_("Choose an outcome of the review."))
+    comment = (comment or "").strip()
+    if outcome == ReviewOutcome.REMARKS and not comment:
+        raise ValidationError(_("Write the remarks for the team."))
     inspection.reviewed_at, inspection.reviewed_by = at or timezone.now(), user
-    inspection.save(update_fields=["reviewed_at", "reviewed_by"])
+    inspection.review_outcome, inspection.review_comment = outcome, comment
+    inspection.save(update_fields=["reviewed_at", "reviewed_by", "review_outcome", "review_comment"])
     return inspection
 
 

@@ -1,8 +1,253 @@
-"""Desk applications of the inspection process.
+"""Desk application of the inspection process (included in supervision/desk.py).
 
-None yet: the process runs from the field app and the domain's signals; the head's optional
-review task is reached through the inbox once a desk application is added here (its task pages
-then need rows in tests/url_rules_inspections.py).
+The stock Viewflow pages show every process to anyone holding the flow's view permission
+(DESIGN.md, "Viewflow at scale"). Here every list is filtered in SQL by the inspection's reach
+(supervision.inspections.access.inspections_for: the institution in the official's jurisdiction,
+and the lead department's line or the team), and every page addressed by a process or task
+number first checks that the process is within reach: outsiders get 404, not a hint it exists.
+Institution operators see nothing of this application (403 everywhere).
+
+Beside the stock pages: the notice (检查通知书) and its delivery, findings waiting for a
+rectification notice, and results due for publication (一公开).
 """
 
-APPLICATIONS: list = []
+from django.db.models import Q
+from django.http import Http404
+from django.urls import URLPattern, URLResolver, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from viewflow.utils import viewprop
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow.views import (
+    DashboardProcessListView,
+    DashboardTaskListView,
+    DetailProcessView,
+    FlowInboxListView,
+    FlowQueueListView,
+)
+from viewflow.workflow.models import Task
+
+from supervision.inspections import access, services
+from supervision.inspections.models import InspectionStatus
+from supervision.rectification.access import MAX_DB_ID
+from supervision.staff.access import actor_for
+from supervision.staff.models import Role
+from workflows.inspection import views
+from workflows.inspection.flows import InspectionFlow, processes_for
+
+_INSPECTION = "process__inspectionprocess__inspection__"
+
+
+def queue_q(user) -> Q:
+    """Open tasks the user may take, in SQL: the review is for the heads of the lead department."""
+    actor = actor_for(user)
+    if actor.official is None or Role.HEAD not in actor.roles:
+        return Q(pk__in=[])
+    return Q(flow_task=InspectionFlow.review, **{f"{_INSPECTION}department": actor.official.department_id})
+
+
+def _queue(flow_class, user):
+    return (
+        Task.objects.filter(process__flow_class=flow_class, status="NEW", flow_task_type="HUMAN")
+        .filter(queue_q(user))
+    )
+
+
+class QueueView(FlowQueueListView):
+    filterset_class = None  # the stock filter lists every queued process in a dropdown
+
+    @viewprop
+    def queryset(self):
+        return _queue(self.flow_class, self.request.user).select_related("process").order_by("-created")
+
+
+class InboxView(FlowInboxListView):
+    filterset_class = None
+
+
+class ProcessListView(DashboardProcessListView):
+    """Inspections in reach, newest first, with what a desk reader needs at a glance."""
+
+    template_name = "inspections/process_list.html"
+    columns = ("process_id", "institution", "kind", "team", "scheduled_for", "status", "publicity_deadline",
+               "active_tasks")
+
+    def get_queryset(self):
+        return (
+            super().get_queryset()
+            .filter(pk__in=processes_for(self.request.user).values("pk"))
+            .select_related("inspection__institution")
+            .prefetch_related("inspection__team")
+            .order_by("-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "may_plan_case_checks": access.may_plan_case_checks(self.request.user)}
+
+    def institution(self, process):
+        return process.inspection.institution.name
+
+    institution.short_description = _("Institution")
+
+    def kind(self, process):
+        return process.inspection.get_kind_display()
+
+    kind.short_description = _("Kind")
+
+    def team(self, process):
+        return "、".join(o.name for o in process.inspection.team.all())
+
+    team.short_description = _("Team")
+
+    def scheduled_for(self, process):
+        return process.inspection.scheduled_for
+
+    scheduled_for.short_description = _("Scheduled for")
+
+    def status(self, process):
+        return process.inspection.get_status_display()
+
+    status.short_description = _("Status")
+
+    def publicity_deadline(self, process):
+        inspection = process.inspection
+        if inspection.publicity_deadline is None:
+            return ""
+        return f"{inspection.publicity_deadline:%Y-%m-%d}" + (" *" if inspection.publicity_deadline_provisional else "")
+
+    publicity_deadline.short_description = _("Publicity deadline (* provisional)")
+
+
+class TaskListView(DashboardTaskListView):
+    filterset_class = None
+
+    @viewprop
+    def queryset(self):
+        return (
+            Task.objects.filter(process__flow_class=self.flow_class,
+                                process__in=processes_for(self.request.user).values("pk"))
+            .select_related("process", "owner")
+            .order_by("-created")
+        )
+
+
+class ProcessDetailView(DetailProcessView):
+    """The inspection: institution, kind, team, notice, status, deadlines, findings, the record."""
+
+    template_name = "inspections/process_detail.html"
+
+    def get_queryset(self):
+        return processes_for(self.request.user).select_related(
+            "inspection__institution", "inspection__department", "inspection__reviewed_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        inspection = self.object.inspection
+        user = self.request.user
+        may_notice = access.may_issue_notice(user, inspection)
+        on_team = access.is_team_member(user, inspection)
+        waiting = list(services.findings_needing_rectification(inspection).order_by("pk"))
+        submitted = inspection.status == InspectionStatus.SUBMITTED
+        context.update(
+            inspection=inspection,
+            team=inspection.team.order_by("name"),
+            findings=inspection.findings.select_related("notice_item__notice").order_by("pk"),
+            waiting=waiting,
+            may_issue_notice=may_notice and inspection.announced and not inspection.notice_number
+            and inspection.status == InspectionStatus.SCHEDULED,
+            may_record_delivery=may_notice and bool(inspection.notice_number) and inspection.notice_delivered_at is None,
+            may_start_rectification=submitted and on_team and bool(waiting),
+            rectification_url=views.rectification_url(inspection, waiting) if waiting else "",
+            may_read_record=access.readable_inspections(user).filter(pk=inspection.pk).exists(),
+        )
+        return context
+
+
+def _within_reach(view):
+    """404 unless the process (and task) in the URL are within the user's reach."""
+
+    def wrapper(request, *args, **kwargs):
+        process_pk, task_pk = kwargs.get("process_pk"), kwargs.get("task_pk")
+        if any(pk is not None and pk > MAX_DB_ID for pk in (process_pk, task_pk)):
+            raise Http404
+        if not request.user.is_authenticated or not processes_for(request.user).filter(pk=process_pk).exists():
+            raise Http404
+        if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = getattr(view, "__name__", "view")
+    wrapper.__wrapped__ = view
+    return wrapper
+
+
+# Undo, revive and cancel rewrite history behind the record's facts; forcing a gateway or a
+# handle by hand (execute on a non-human node) skips the fieldwork. None is offered in the desk.
+_DROPPED = {"undo", "revive", "cancel"}
+_HUMAN_NODES = {"review"}
+
+
+def _guard(patterns, node=None):
+    """Put every process or task page behind `_within_reach`; drop the history-rewriting ones."""
+    kept = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _guard(pattern.url_patterns, pattern.namespace)
+            kept.append(pattern)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name in _DROPPED or (pattern.name == "execute" and node and node not in _HUMAN_NODES):
+                continue
+            if "process_pk" in str(pattern.pattern):
+                pattern = URLPattern(pattern.pattern, _within_reach(pattern.callback), pattern.default_args,
+                                     pattern.name)
+            kept.append(pattern)
+        else:
+            kept.append(pattern)
+    patterns[:] = kept
+
+
+class InspectionAppViewset(FlowAppViewset):
+    menu_template_name = "viewflow/workflow/flow_menu.html"
+
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    process_list_view_class = ProcessListView
+    task_list_view_class = TaskListView
+    process_detail_view_class = ProcessDetailView
+
+    # Off: the stock dashboard and its chart, bulk assignment, cancelling a process from the desk.
+    chart_path = None
+    process_cancel_path = None
+    tasks_assign_path = None
+    tasks_unassign_path = None
+
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(pattern_name="inspection:process_list"), name="index")
+
+    def has_view_permission(self, user, obj=None):
+        return InspectionFlow.instance.has_view_permission(user, obj)
+
+    def get_context_data(self, request):
+        return {
+            "user_inbox": Task._default_manager.inbox([InspectionFlow], request.user),
+            "user_queue": _queue(InspectionFlow, request.user),
+        }
+
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        _guard(patterns)
+        return patterns
+
+
+desk_urlpatterns = [
+    path("inspections/<int:pk>/notice/", views.issue_notice, name="issue_notice"),
+    path("inspections/<int:pk>/notice/delivery/", views.notice_delivery, name="notice_delivery"),
+    path("to-rectify/", views.to_rectify, name="to_rectify"),
+    path("publicity/", views.publicity, name="publicity"),
+]
+
+APPLICATIONS: list = [
+    InspectionAppViewset(InspectionFlow, icon="fact_check", urlpatterns=desk_urlpatterns),
+]

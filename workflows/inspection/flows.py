@@ -99,3 +99,8 @@ def record_submitted(inspection) -> None:
     if task is not None:
         InspectionFlow.fieldwork.run(task)
 
+
+
+def processes_for(user):
+    """Inspection processes whose inspection the user may see at the desk (filtered in SQL)."""
+    return InspectionProcess.objects.filter(inspection__in=access.inspections_for(user).values("pk"))
