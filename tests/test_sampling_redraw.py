@@ -4,6 +4,7 @@ per plan, and the next commitment carries the discarded draw's commitment, seed 
 import json
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from supervision.sampling import engine, services
@@ -64,7 +65,7 @@ def test_redraws_are_capped_per_plan(world, settings):
     for _ in range(2):
         redraw(world, plan, head_x2)
         run(world, plan)
-    with pytest.raises(ValidationError, match="re-draws"):
+    with translation.override("en"), pytest.raises(ValidationError, match="re-draws"):
         services.request_redraw(world.head_x, services.current_draw(plan), "staff_change")
     assert services.current_draw(plan).number == 3
 

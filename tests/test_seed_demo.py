@@ -62,8 +62,10 @@ def db_digest() -> str:
 def wipe_demo_city():
     from supervision.inspections.models import Inspection
     from supervision.sampling.models import SpotCheckPlan
+    from workflows.inspection.models import InspectionProcess
     from workflows.spot_check.models import SpotCheckProcess
 
+    InspectionProcess.objects.all().delete()
     SpotCheckProcess.objects.all().delete()
     SpotCheckPlan.objects.all().delete()
     Inspection.objects.filter(institution__region__code__startswith="99").delete()
