@@ -71,7 +71,7 @@ def test_a_feasible_draw_is_published_with_inspections_whose_teams_respect_confl
     assert record["seed"] == bytes(draw.seed).hex()
 
 
-def test_an_infeasible_draw_is_published_with_its_problems_and_creates_nothing(client, world):
+def test_an_infeasible_draw_explains_itself_to_the_planner_and_publishes_nothing(client, world):
     more_institutions(world)
     plan = start(world, item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
     approve(world, plan, world.head_x, world.civil_x)
@@ -90,12 +90,14 @@ def test_an_infeasible_draw_is_published_with_its_problems_and_creates_nothing(c
     client.post(url + "assign/")
     page = client.get(url + "execute/").content.decode()
     assert "消防" in page and world.inst_p.name in page  # "no free inspector holding the specialty 消防"
-    # The public page reveals the seed, the problems and the record: no targets, no teams.
+    # Publicly: the commitment stays, nothing of the draw itself (no seed, no names, no record).
     client.logout()
     public = client.get(f"/public/spot-checks/{plan.pk}/").content.decode()
-    assert bytes(draw.seed).hex() in public and draw.commitment in public
-    assert world.inst_p.name in public and world.inst_p.credit_code in public
-    record = json.loads(b"".join(client.get(f"/public/spot-checks/draws/{draw.pk}/record.json").streaming_content))
+    assert draw.commitment in public and bytes(draw.seed).hex() not in public
+    assert world.inst_p.name not in public and world.inst_p.credit_code not in public
+    assert client.get(f"/public/spot-checks/draws/{draw.pk}/record.json").status_code == 404
+    # Its record is kept and verifies, for disclosure with the plan's result.
+    record = json.loads(draw.record_file.read())
     assert record["result"]["targets"] == [] and record["result"]["problems"]
     assert engine.verify(record).ok
 

@@ -104,4 +104,9 @@ def test_an_infeasible_draw_is_linked_from_the_next_commitment_and_an_unchanged_
     assert chain["previous"]["outcome"] == "infeasible" and chain["previous"]["seed"] == bytes(bad.seed).hex()
     assert chain["same_rules_as_previous"] is True
     page = client.get(f"/public/spot-checks/{plan.pk}/").content.decode()
-    assert bytes(bad.seed).hex() in page
+    assert bytes(bad.seed).hex() not in page  # disclosed only with the plan's result
+    # Once a later draw of the plan is published, the infeasible one is disclosed too.
+    assert client.get(f"/public/spot-checks/draws/{bad.pk}/record.json").status_code == 404
+    type(after).objects.filter(pk=after.pk).update(feasible=True, published_at=bad.published_at)
+    assert services.is_disclosed(bad)
+    assert client.get(f"/public/spot-checks/draws/{bad.pk}/record.json").status_code == 200

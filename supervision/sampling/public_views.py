@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +30,11 @@ def _plan(pk) -> SpotCheckPlan:
 
 def _published_draw(pk) -> DrawRecord:
     """A draw whose seed and result are public; 404 for any other (no hint it exists)."""
-    return get_object_or_404(DrawRecord.objects.select_related("plan__department", "plan__region"),
+    draw = get_object_or_404(DrawRecord.objects.select_related("plan__department", "plan__region"),
                              pk=pk, published_at__isnull=False)
+    if not services.is_disclosed(draw):
+        raise Http404
+    return draw
 
 
 @require_GET
@@ -57,13 +60,13 @@ def plan_detail(request, pk):
     plan = _plan(pk)
     draws = []
     for draw in plan.draws.select_related("redraw_of").order_by("-number"):
-        published = draw.published_at is not None
+        published = services.is_disclosed(draw)
         tables = published_tables(draw) if published else {}
         for row in tables.get("problems", []):
             row["rule_text"] = rule_text(row["rule"])
         draws.append({
             "draw": draw,
-            "seed": draw.revealed_seed_hex(),
+            "seed": draw.revealed_seed_hex() if published else None,
             "tables": tables,
             "infeasible": draw.feasible is False,
             "previous": plan.draws.filter(number=draw.number - 1).first() if draw.number > 1 else None,

@@ -411,6 +411,21 @@ def frozen_inputs(draw: DrawRecord) -> bytes:
 # --- commitment, draw, confirmation, publication ----------------------------------------------
 
 
+def is_disclosed(draw: DrawRecord) -> bool:
+    """Whether the public may see this draw's seed, inputs and result.
+
+    A feasible or superseded draw: once published. An infeasible draw publishes nothing at the time
+    (the issue: "explains itself and publishes nothing"); its seed, inputs and problems are disclosed
+    with the plan's published result, so anyone can still check that the failure was real and that
+    the next commitment carries it.
+    """
+    if draw.published_at is None:
+        return False
+    if draw.feasible is not False:
+        return True
+    return draw.plan.draws.filter(number__gt=draw.number, feasible=True, published_at__isnull=False).exists()
+
+
 def current_draw(plan: SpotCheckPlan) -> DrawRecord | None:
     return plan.draws.order_by("-number").first()
 
