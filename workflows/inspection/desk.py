@@ -12,28 +12,18 @@ rectification notice, and results due for publication (一公开).
 """
 
 from django.db.models import Q
-from django.http import Http404
-from django.urls import URLPattern, URLResolver, path
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from viewflow.utils import viewprop
-from viewflow.workflow.flow import FlowAppViewset
-from viewflow.workflow.flow.views import (
-    DashboardProcessListView,
-    DashboardTaskListView,
-    DetailProcessView,
-    FlowInboxListView,
-    FlowQueueListView,
-)
-from viewflow.workflow.models import Task
+from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.inspections import access, services
 from supervision.inspections.models import InspectionStatus
-from supervision.rectification.access import MAX_DB_ID
 from supervision.staff.access import actor_for
 from supervision.staff.models import Role
 from workflows.inspection import views
 from workflows.inspection.flows import InspectionFlow, processes_for
+from workflows.scoped import ScopedFlowAppViewset, ScopedProcessListView
 
 _INSPECTION = "process__inspectionprocess__inspection__"
 
@@ -46,26 +36,7 @@ def queue_q(user) -> Q:
     return Q(flow_task=InspectionFlow.review, **{f"{_INSPECTION}department": actor.official.department_id})
 
 
-def _queue(flow_class, user):
-    return (
-        Task.objects.filter(process__flow_class=flow_class, status="NEW", flow_task_type="HUMAN")
-        .filter(queue_q(user))
-    )
-
-
-class QueueView(FlowQueueListView):
-    filterset_class = None  # the stock filter lists every queued process in a dropdown
-
-    @viewprop
-    def queryset(self):
-        return _queue(self.flow_class, self.request.user).select_related("process").order_by("-created")
-
-
-class InboxView(FlowInboxListView):
-    filterset_class = None
-
-
-class ProcessListView(DashboardProcessListView):
+class ProcessListView(ScopedProcessListView):
     """Inspections in reach, newest first, with what a desk reader needs at a glance."""
 
     template_name = "inspections/process_list.html"
@@ -75,10 +46,8 @@ class ProcessListView(DashboardProcessListView):
     def get_queryset(self):
         return (
             super().get_queryset()
-            .filter(pk__in=processes_for(self.request.user).values("pk"))
             .select_related("inspection__institution")
             .prefetch_related("inspection__team")
-            .order_by("-pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -119,19 +88,6 @@ class ProcessListView(DashboardProcessListView):
     publicity_deadline.short_description = _("Publicity deadline (* provisional)")
 
 
-class TaskListView(DashboardTaskListView):
-    filterset_class = None
-
-    @viewprop
-    def queryset(self):
-        return (
-            Task.objects.filter(process__flow_class=self.flow_class,
-                                process__in=processes_for(self.request.user).values("pk"))
-            .select_related("process", "owner")
-            .order_by("-created")
-        )
-
-
 class ProcessDetailView(DetailProcessView):
     """The inspection: institution, kind, team, notice, status, deadlines, findings, the record."""
 
@@ -164,81 +120,16 @@ class ProcessDetailView(DetailProcessView):
         return context
 
 
-def _within_reach(view):
-    """404 unless the process (and task) in the URL are within the user's reach."""
-
-    def wrapper(request, *args, **kwargs):
-        process_pk, task_pk = kwargs.get("process_pk"), kwargs.get("task_pk")
-        if any(pk is not None and pk > MAX_DB_ID for pk in (process_pk, task_pk)):
-            raise Http404
-        if not request.user.is_authenticated or not processes_for(request.user).filter(pk=process_pk).exists():
-            raise Http404
-        if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = getattr(view, "__name__", "view")
-    wrapper.__wrapped__ = view
-    return wrapper
-
-
-# Undo, revive and cancel rewrite history behind the record's facts; forcing a gateway or a
-# handle by hand (execute on a non-human node) skips the fieldwork. None is offered in the desk.
-_DROPPED = {"undo", "revive", "cancel"}
-_HUMAN_NODES = {"review"}
-
-
-def _guard(patterns, node=None):
-    """Put every process or task page behind `_within_reach`; drop the history-rewriting ones."""
-    kept = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            _guard(pattern.url_patterns, pattern.namespace)
-            kept.append(pattern)
-        elif isinstance(pattern, URLPattern):
-            if pattern.name in _DROPPED or (pattern.name == "execute" and node and node not in _HUMAN_NODES):
-                continue
-            if "process_pk" in str(pattern.pattern):
-                pattern = URLPattern(pattern.pattern, _within_reach(pattern.callback), pattern.default_args,
-                                     pattern.name)
-            kept.append(pattern)
-        else:
-            kept.append(pattern)
-    patterns[:] = kept
-
-
-class InspectionAppViewset(FlowAppViewset):
-    menu_template_name = "viewflow/workflow/flow_menu.html"
-
-    inbox_view_class = InboxView
-    queue_view_class = QueueView
+class InspectionAppViewset(ScopedFlowAppViewset):
     process_list_view_class = ProcessListView
-    task_list_view_class = TaskListView
     process_detail_view_class = ProcessDetailView
-
-    # Off: the stock dashboard and its chart, bulk assignment, cancelling a process from the desk.
-    chart_path = None
-    process_cancel_path = None
-    tasks_assign_path = None
-    tasks_unassign_path = None
+    summary_related = ("inspectionprocess__inspection__institution",)
+    # Forcing a gateway or a handle by hand (execute on a non-human node) skips the fieldwork.
+    human_nodes = {"review"}
 
     @property
     def index_path(self):
         return path("", RedirectView.as_view(pattern_name="inspection:process_list"), name="index")
-
-    def has_view_permission(self, user, obj=None):
-        return InspectionFlow.instance.has_view_permission(user, obj)
-
-    def get_context_data(self, request):
-        return {
-            "user_inbox": Task._default_manager.inbox([InspectionFlow], request.user),
-            "user_queue": _queue(InspectionFlow, request.user),
-        }
-
-    def _get_urls(self):
-        patterns = super()._get_urls()
-        _guard(patterns)
-        return patterns
 
 
 desk_urlpatterns = [
@@ -249,5 +140,5 @@ desk_urlpatterns = [
 ]
 
 APPLICATIONS: list = [
-    InspectionAppViewset(InspectionFlow, icon="fact_check", urlpatterns=desk_urlpatterns),
+    InspectionAppViewset(InspectionFlow, processes_for=processes_for, queue_q=queue_q, icon="fact_check", urlpatterns=desk_urlpatterns),
 ]
