@@ -17,7 +17,6 @@ menu badges that stop counting at BADGE_CAP.
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.urls import URLPattern, URLResolver
@@ -35,11 +34,9 @@ from viewflow.workflow.flow.views import (
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from supervision.core.pagination import LookaheadPaginator
 from supervision.rectification.access import MAX_DB_ID
 
-# A list counts at most this many rows for its pager (40 pages, newest first): measured, counting all
-# of a head's 100,000 rows cost more than showing the page.
-PAGINATION_CAP = 1000
 # A menu badge counts at most this many tasks: "99+" says enough, and counting 100,000 does not pay.
 BADGE_CAP = 99
 
@@ -61,17 +58,6 @@ class CappedCount:
     def count(self):
         n = self._queryset.order_by().values("pk")[: self._cap + 1].count()
         return f"{self._cap}+" if n > self._cap else n
-
-
-class CappedPaginator(Paginator):
-    """Counts at most PAGINATION_CAP rows: COUNT(*) over 100,000 scoped rows costs more than the page.
-
-    The lists are newest first; beyond the cap a user narrows the list with its filters.
-    """
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by().values("pk")[:PAGINATION_CAP].count()  # no annotations
 
 
 def _node_choices(flow_class, human_only):
@@ -103,7 +89,7 @@ class AllNodesTaskFilter(NodeTaskFilter):
 
 class _NodeFilterMixin:
     filterset_class = NodeTaskFilter
-    paginator_class = CappedPaginator
+    paginator_class = LookaheadPaginator
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "flow_class": self.flow_class}
@@ -140,7 +126,7 @@ class ScopedArchiveView(_NodeFilterMixin, FlowArchiveListView):
 
 
 class ScopedProcessListView(DashboardProcessListView):
-    paginator_class = CappedPaginator
+    paginator_class = LookaheadPaginator
     def get_queryset(self):
         """Processes in reach, newest first; active tasks counted by a subquery, not a GROUP BY join."""
         reach = self.viewset.processes_for(self.request.user).values("pk")
@@ -165,7 +151,9 @@ class ScopedTaskListView(_NodeFilterMixin, DashboardTaskListView):
         return (
             Task.objects.filter(flow_task__in=flow_tasks(self.flow_class),
                                 process__in=self.viewset.processes_for(self.request.user).values("pk"))
-            .select_related(*self.viewset.task_related())
+            # Prefetched, not joined: joined, the planner builds every row in reach before the LIMIT
+            # (measured 170 ms for a street inspector's 189 tasks among 300,000, against ~30).
+            .prefetch_related(*self.viewset.task_related())
             .order_by("-created")
         )
 

