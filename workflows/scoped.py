@@ -10,15 +10,16 @@ some of them are slow at scale (DESIGN.md, "Viewflow at scale"). A flow's desk m
 Every list is then filtered in SQL by them; every page addressed by a process or task number
 first checks that the process is within reach (outsiders get 404, not a hint it exists). The
 lists use what was measured to help: tasks filtered by `flow_task__in` the flow's nodes rather
-than a join on the flow class, `select_related` instead of a query per row, newest first,
-filters without a per-process dropdown and with task types taken from the flow's nodes, and
-menu badges that stop counting at BADGE_CAP.
+than a join on the flow class, related rows joined or prefetched instead of a query per row
+(prefetched where a join made PostgreSQL build every row in reach before the LIMIT), newest
+first, filters without a per-process dropdown and with task types taken from the flow's nodes,
+a pager that never counts (supervision.core.pagination), and menu badges that stop counting
+at BADGE_CAP.
 """
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.urls import URLPattern, URLResolver
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.utils import viewprop
@@ -127,6 +128,7 @@ class ScopedArchiveView(_NodeFilterMixin, FlowArchiveListView):
 
 class ScopedProcessListView(DashboardProcessListView):
     paginator_class = LookaheadPaginator
+
     def get_queryset(self):
         """Processes in reach, newest first; active tasks counted by a subquery, not a GROUP BY join."""
         reach = self.viewset.processes_for(self.request.user).values("pk")
