@@ -207,7 +207,6 @@ def build_streets(cloner, templates):
     from django.contrib.auth.models import User
 
     from supervision.core.models import Department, Region, RegionLevel
-    from supervision.inspections.models import Inspection
     from supervision.registry.models import Institution
     from supervision.staff.models import Official
 

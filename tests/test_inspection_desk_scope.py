@@ -2,7 +2,6 @@
 
 import pytest
 
-from supervision.core.models import Department, DepartmentKind
 from tests.factories import official
 from tests.url_rules_inspections import scheduled_inspection
 from workflows.inspection.flows import processes_for, start_process

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import AuditEntry, Department, Region
+from supervision.core.models import AuditEntry, CalendarDay, Department, DocumentCounter, DocumentType, HolidayYear, Region
 
 
 @admin.register(Region)
@@ -40,10 +42,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 # --- The official calendar and document numbers ---------------------------------------------------
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-from supervision.core.models import CalendarDay, DocumentCounter, DocumentType, HolidayYear
 
 
 class CalendarDayInline(admin.TabularInline):
