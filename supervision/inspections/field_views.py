@@ -14,11 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supervision.core import clock
 from supervision.inspections import access, services, sync
 from supervision.inspections.models import InspectionStatus, Photo
 
@@ -97,7 +97,7 @@ def api_inspections(request):
     official = access.official_of(request.user)
     return JsonResponse({
         "me": {"id": official.pk, "name": official.name},
-        "today": timezone.localdate().isoformat(),
+        "today": clock.today().isoformat(),
         "inspections": [inspection_payload(i) for i in inspections],
         "checklists": list(checklists.values()),
     })

@@ -22,6 +22,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.calendar import add_working_days
 from supervision.core.numbering import next_document_number
 from supervision.inspections import access, checklists
@@ -124,7 +125,7 @@ def issue_inspection_notice(user, inspection, *, scheduled_for: dt.date, today: 
         raise ValidationError(_("The notice was already issued."))
     if inspection.status != InspectionStatus.SCHEDULED:
         raise ValidationError(_("A notice is issued only before the check."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = notice_working_days()
     earliest = add_working_days(today, days).date
     if scheduled_for < earliest:
@@ -151,7 +152,7 @@ def record_notice_delivery(user, inspection, *, method: str, received_by: str = 
             raise ValidationError(_("The notice has not been issued yet."))
         if inspection.notice_delivered_at is not None:
             raise ValidationError(_("The delivery of the notice was already recorded."))
-        inspection.notice_delivered_at = at or timezone.now()
+        inspection.notice_delivered_at = at or clock.now()
         inspection.notice_delivery_method = method
         inspection.notice_received_by = (received_by or "").strip()[:60]
         inspection.save(update_fields=["notice_delivered_at", "notice_delivery_method", "notice_received_by"])
@@ -193,7 +194,7 @@ def start(user, inspection, *, at=None) -> Inspection:
         with transaction.atomic():
             locked = _locked(inspection)
             if locked.started_at is None:
-                locked.started_at = at or timezone.now()
+                locked.started_at = at or clock.now()
                 locked.status = InspectionStatus.IN_PROGRESS
                 _carry_notice_on_arrival(locked, locked.started_at)
                 locked.save(update_fields=fields)
@@ -251,7 +252,7 @@ def record_answers(user, inspection, answers: list[dict], *, at=None) -> list[An
         fields = clean_answer(item, raw)
         answer, _created = Answer.objects.update_or_create(
             inspection=inspection, item_code=item["code"],
-            defaults={**fields, "answered_by": official, "answered_at": at or timezone.now()},
+            defaults={**fields, "answered_by": official, "answered_at": at or clock.now()},
         )
         stored.append(answer)
     return stored
@@ -317,7 +318,7 @@ def sign(user, inspection, *, role: str, name: str, method: str, image: bytes | 
         lookup["official"] = official
     Signature.objects.filter(**lookup).delete()
     signature = Signature(inspection=inspection, role=role, official=official, name=name[:60], method=method,
-                          signed_at=at or timezone.now())
+                          signed_at=at or clock.now())
     signature.save()
     if image and method == Signature.Method.DRAWN:
         signature.image.save(f"{role}.png", ContentFile(image), save=True)
@@ -337,7 +338,7 @@ def record_position(user, inspection, *, latitude, longitude, accuracy_m, at=Non
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and acc >= 0):
         raise ValidationError(_("The position is not readable."))
     inspection.latitude, inspection.longitude = lat.quantize(Decimal("0.000001")), lon.quantize(Decimal("0.000001"))
-    inspection.position_accuracy_m, inspection.position_at = acc, at or timezone.now()
+    inspection.position_accuracy_m, inspection.position_at = acc, at or clock.now()
     inspection.save(update_fields=["latitude", "longitude", "position_accuracy_m", "position_at"])
     return inspection
 
@@ -381,7 +382,7 @@ def submit_record(user, inspection, *, at=None) -> Inspection:
             problems.append(_("Items not answered yet: %(items)s.") % {"items": "、".join(unanswered[:5])})
         if problems:
             raise ValidationError(problems)
-        at = at or timezone.now()
+        at = at or clock.now()
         template = inspection.checklist
         for answer in inspection.answers.filter(value=Answer.Compliance.NON_COMPLIANT).order_by("pk"):
             item = template.item(answer.item_code)
@@ -420,7 +421,7 @@ def review(user, inspection, *, outcome: str = ReviewOutcome.APPROVED, comment: 
     comment = (comment or "").strip()
     if outcome == ReviewOutcome.REMARKS and not comment:
         raise ValidationError(_("Write the remarks for the team."))
-    inspection.reviewed_at, inspection.reviewed_by = at or timezone.now(), user
+    inspection.reviewed_at, inspection.reviewed_by = at or clock.now(), user
     inspection.review_outcome, inspection.review_comment = outcome, comment
     inspection.save(update_fields=["reviewed_at", "reviewed_by", "review_outcome", "review_comment"])
     return inspection
@@ -499,7 +500,7 @@ def append_chunk(user, photo, *, offset: int, data: bytes) -> Photo:
                 damaged = True
             else:
                 photo.file.save(f"{photo.client_uuid}.jpg", ContentFile(content), save=False)
-                photo.completed_at = timezone.now()
+                photo.completed_at = clock.now()
                 path.unlink(missing_ok=True)
         if not damaged:
             photo.save()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from viewflow.utils import Icon
 from viewflow.views import Action
 
+from supervision.core import clock
 from supervision.core.models import RegionLevel
 from supervision.core.pagination import LookaheadPaginator
 from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
@@ -46,7 +47,7 @@ def with_deadline_state(queryset, today=None):
     Finished when closed or escalated; with the officials while a report awaits its re-check or
     a passed re-check awaits closure; overdue exactly when the status says so; else due soon or on time.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return queryset.with_status(today).annotate(
         deadline_state=Case(
             When(status_code__in=[NoticeStatus.CLOSED, NoticeStatus.ESCALATED], then=Value(DeadlineState.FINISHED)),

@@ -28,9 +28,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.audit import acting_as, record_created
 from supervision.core.models import Department, Region, RegionLevel
 from supervision.registry.access import can_edit_institutions
@@ -920,7 +921,7 @@ def _finish(job: ImportJob, status: str, **fields) -> None:
     cache.delete(_progress_key(job.pk))
     for name, value in fields.items():
         setattr(job, name, value)
-    job.status, job.finished = status, timezone.now()
+    job.status, job.finished = status, clock.now()
     job.save(update_fields=["status", "finished", *fields])
 
 
@@ -1031,7 +1032,7 @@ def fail_stale_jobs(max_age_minutes: int = 60) -> int:
     """Jobs left checking or importing by a worker that died (or a restarted demo server) are
     marked failed, so their page stops waiting and the user knows to upload again. A commit
     writes in one transaction, so a stale commit wrote nothing."""
-    cutoff = timezone.now() - datetime.timedelta(minutes=max_age_minutes)
+    cutoff = clock.now() - datetime.timedelta(minutes=max_age_minutes)
     stale = ImportJob.objects.filter(
         status__in=[ImportStatus.VALIDATING, ImportStatus.COMMITTING], created__lt=cutoff
     )
@@ -1042,7 +1043,7 @@ def fail_stale_jobs(max_age_minutes: int = 60) -> int:
                         "Please upload the file again.")
         # Conditional, so a job that finished meanwhile keeps its result.
         failed += ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=ImportStatus.FAILED, finished=timezone.now(), failure=message
+            status=ImportStatus.FAILED, finished=clock.now(), failure=message
         )
     return failed
 

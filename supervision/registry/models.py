@@ -158,10 +158,10 @@ def _import_upload_to(instance, filename):
     import os
     import uuid
 
-    from django.utils import timezone
+    from supervision.core import clock
 
     extension = os.path.splitext(filename)[1].lower()[:10]
-    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return f"imports/{clock.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 class ImportJob(models.Model):

@@ -28,9 +28,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.models import Department, Region
 from supervision.core.audit import record_created
 from supervision.inspections.models import Inspection, InspectionStatus
@@ -180,7 +180,7 @@ def submit_plan(user, fields: dict, items, participating, plan: SpotCheckPlan | 
     participating = [d for d in participating if d.pk != department.pk]
     _validate_plan(plan, list(items), participating)
     plan.round += 1
-    plan.submitted_at = timezone.now()
+    plan.submitted_at = clock.now()
     plan.save()
     plan.items.set(items)
     plan.participating_departments.set(participating)
@@ -255,7 +255,7 @@ def withdraw_plan(user, plan: SpotCheckPlan) -> SpotCheckPlan:
     _require(may_revise(user, plan))
     if plan.withdrawn_at is not None or public_status(plan) in ("committed", "published"):
         raise ValidationError(_("This plan cannot be withdrawn now."))
-    plan.withdrawn_at = timezone.now()
+    plan.withdrawn_at = clock.now()
     plan.save(update_fields=["withdrawn_at"])
     return plan
 
@@ -489,7 +489,7 @@ def run_draw(user, draw: DrawRecord) -> DrawRecord:
     frozen = engine.load_inputs(json.loads(frozen_inputs(draw)))
     result = engine.draw(frozen.candidates, frozen.inspectors, private_conflicts(draw), frozen.rules,
                          bytes(draw.seed))
-    draw.drawn_at, draw.drawn_by = timezone.now(), user
+    draw.drawn_at, draw.drawn_by = clock.now(), user
     draw.feasible = result.feasible
     draw.result = engine.result_json(result)
     draw.result_sha256 = engine.result_digest(result)
@@ -522,7 +522,7 @@ def confirm_draw(user, draw: DrawRecord) -> DrawRecord:
     if (not draw.feasible or draw.confirmed_at is not None or draw.is_superseded
             or draw.redraw_requests.filter(approved__isnull=True).exists()):
         raise ValidationError(_("This draw cannot be confirmed."))
-    draw.confirmed_at, draw.confirmed_by = timezone.now(), user
+    draw.confirmed_at, draw.confirmed_by = clock.now(), user
     draw.save(update_fields=["confirmed_at", "confirmed_by"])
     return draw
 
@@ -538,7 +538,7 @@ def _publish_record(draw: DrawRecord, result: engine.DrawResult | None = None) -
     data = engine.canonical_json(record)
     draw.record_file.save("record.json", ContentFile(data), save=False)
     draw.record_sha256 = engine.sha256_hex(data)
-    draw.published_at = timezone.now()
+    draw.published_at = clock.now()
     draw.save(update_fields=["record_file", "record_sha256", "published_at"])
     return draw
 
@@ -622,7 +622,7 @@ def approve_redraw(user, request: RedrawRequest) -> DrawRecord:
     _require(may_decide_redraw(user, request))
     draw = DrawRecord.objects.select_for_update().get(pk=request.draw_id)
     _redrawable(draw)
-    request.approved, request.decided_by, request.decided_at = True, user, timezone.now()
+    request.approved, request.decided_by, request.decided_at = True, user, clock.now()
     request.save(update_fields=["approved", "decided_by", "decided_at"])
     _publish_record(draw)
     return commit_seed(draw.plan, redraw_of=draw, ground=request.ground, reason=request.reason)
@@ -632,7 +632,7 @@ def approve_redraw(user, request: RedrawRequest) -> DrawRecord:
 def refuse_redraw(user, request: RedrawRequest) -> RedrawRequest:
     request = RedrawRequest.objects.select_for_update().select_related("draw__plan__department").get(pk=request.pk)
     _require(may_decide_redraw(user, request))
-    request.approved, request.decided_by, request.decided_at = False, user, timezone.now()
+    request.approved, request.decided_by, request.decided_at = False, user, clock.now()
     request.save(update_fields=["approved", "decided_by", "decided_at"])
     return request
 
