@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "supervision.inspections",
     "supervision.sampling",
     "supervision.rectification",
+    "supervision.credit",
     "supervision.notifications",
     "supervision.documents",
     "supervision.disclosure",

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from supervision.core import clock
 from supervision.core.calendar import add_working_days
 from supervision.core.numbering import next_document_number
+from supervision.credit import services as credit
+from supervision.credit.models import CreditEventKind
 from supervision.inspections import access, checklists
 from supervision.inspections.models import (
     NOTICE_DOCUMENT_TYPE,
@@ -401,9 +403,21 @@ def submit_record(user, inspection, *, at=None) -> Inspection:
         inspection.publicity_deadline = deadline.date
         inspection.publicity_deadline_provisional = deadline.provisional
         inspection.save()
+        _credit_events(user, inspection, timezone.localtime(at).date())
         submitted = inspection
         transaction.on_commit(lambda: record_submitted.send(sender=Inspection, inspection=submitted))
     return inspection
+
+
+def _credit_events(user, inspection, day):
+    """Each finding of the submitted record is a credit event by its severity cell; a clean record is one too."""
+    common = {"institution": inspection.institution, "department": inspection.department, "decided_on": day,
+              "recorded_by": user}
+    findings = list(inspection.findings.order_by("pk"))
+    for finding in findings:
+        credit.append(kind=CreditEventKind.FINDING, cell=finding.severity, source=finding, **common)
+    if not findings:
+        credit.append(kind=CreditEventKind.INSPECTION_WITHOUT_FINDINGS, source=inspection, **common)
 
 
 def review(user, inspection, *, outcome: str = ReviewOutcome.APPROVED, comment: str = "", at=None) -> Inspection:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from supervision.core import clock
 from supervision.core.numbering import next_document_number
+from supervision.credit import services as credit
+from supervision.credit.models import CreditEventKind
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.notifications.models import NotificationKind
 from supervision.notifications.services import notify
@@ -79,6 +81,12 @@ def _event(notice, kind, actor=None, **data):
     return RectificationEvent.objects.create(
         notice=notice, kind=kind, actor=actor if getattr(actor, "pk", None) else None, data=data
     )
+
+
+def _credit(notice, kind, source, decided_on, user):
+    """The credit ledger's copy of the fact, in the same transaction (the caller's right was checked)."""
+    credit.append(institution=notice.institution, department=notice.department, kind=kind,
+                  decided_on=decided_on, source=source, recorded_by=user)
 
 
 def _locked(notice) -> RectificationNotice:
@@ -353,6 +361,7 @@ def record_recheck(
             recheck.save()
             _event(notice, EventKind.RECHECK_FAILED, user, recheck=recheck.pk, deadline=due.date.isoformat(),
                    days=days, basis=today.isoformat())
+            _credit(notice, CreditEventKind.RECHECK_FAILED, recheck, today, user)
             notify(operators_of(notice), NotificationKind.RECHECK_FAILED,
                    _("Re-check of %(number)s failed: %(reasons)s New deadline: %(deadline)s.") % {
                        "number": notice.number, "reasons": recheck.reasons, "deadline": _date(due.date)}, link)
@@ -361,6 +370,7 @@ def record_recheck(
             notice.escalated_at = clock.now()
             notice.save(update_fields=["escalated_at"])
             _event(notice, EventKind.ESCALATED, user, recheck=recheck.pk)
+            _credit(notice, CreditEventKind.RECHECK_FAILED, recheck, today, user)
             notify(heads_of(notice), NotificationKind.RECHECK_FAILED,
                    _("Rectification %(number)s failed its re-check and was escalated to enforcement.") % {
                        "number": notice.number}, link)
@@ -385,7 +395,10 @@ def close_rectification(user, notice) -> RectificationNotice:
         notice.closed_at = clock.now()
         notice.closed_by = user
         notice.save(update_fields=["closed_at", "closed_by"])
-        _event(notice, EventKind.CLOSED, user, late=notice.events.filter(kind=EventKind.OVERDUE).exists())
+        late = notice.events.filter(kind=EventKind.OVERDUE).exists()
+        closed = _event(notice, EventKind.CLOSED, user, late=late)
+        _credit(notice, CreditEventKind.RECTIFIED_LATE if late else CreditEventKind.RECTIFIED_ON_TIME, closed,
+                timezone.localtime(notice.closed_at).date(), user)
         notify([*operators_of(notice), *team_of(notice)], NotificationKind.CLOSED,
                _("Rectification %(number)s is closed.") % {"number": notice.number}, notice_link(notice))
     return notice
@@ -509,8 +522,9 @@ def mark_overdue(notice, today: dt.date | None = None) -> bool:
         if notice.events.filter(kind=EventKind.OVERDUE, data__deadline=deadline).exists():
             return False
         findings = list(Finding.objects.filter(notice_item__notice=notice))
-        _event(notice, EventKind.OVERDUE, None, deadline=deadline, findings=[f.pk for f in findings],
-               severities=sorted(f.severity for f in findings))
+        overdue = _event(notice, EventKind.OVERDUE, None, deadline=deadline, findings=[f.pk for f in findings],
+                         severities=sorted(f.severity for f in findings))
+        _credit(notice, CreditEventKind.RECTIFICATION_OVERDUE, overdue, today, None)
         link = notice_link(notice)
         text = _("Rectification %(number)s (%(institution)s) is overdue: the deadline was %(deadline)s.") % {
             "number": notice.number, "institution": notice.institution.name, "deadline": _date(notice.deadline)}

@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 from supervision.core import clock
 from supervision.core.models import Department, Region
 from supervision.core.audit import record_created
+from supervision.credit import rules as credit_rules
+from supervision.credit.models import CreditStanding
 from supervision.inspections.models import Inspection, InspectionStatus
 from supervision.registry.models import Institution, OperatingStatus
 from supervision.sampling import engine
@@ -313,12 +315,17 @@ def _candidates(plan: SpotCheckPlan) -> list[engine.Candidate]:
     )
     for institution_id, team in earlier:
         previous.setdefault(institution_id, tuple(team))
+    # The credit class is the current grade under the scheme that drives supervision (the registry's
+    # credit_class mirrors it, written by credit.services.store), frozen with the day it was graded.
+    graded_on = dict(CreditStanding.objects.filter(
+        institution__in=institutions, code=credit_rules.PRIMARY).values_list("institution_id", "graded_on"))
     rows = institutions.values_list("pk", "region__code", "kind", "credit_class", "name", "credit_code")
     return [
         engine.Candidate(
             id=pk, region=code, kind=kind,
             credit_class=credit_class if credit_class in CREDIT_CLASSES else engine.UNRATED,
             previous_inspectors=previous.get(pk, ()), name=name, credit_code=credit_code,
+            credit_graded_on=graded_on[pk].isoformat() if pk in graded_on else "",
         )
         for pk, code, kind, credit_class, name, credit_code in rows
     ]
