@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "supervision.static_files.StaticFilesConfig",  # django.contrib.staticfiles without build leftovers
     "django.contrib.humanize",
     "django_filters",
     "guardian",
