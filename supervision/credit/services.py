@@ -318,16 +318,32 @@ def last_published(code: str) -> dt.date | None:
     return max(days) if days else None
 
 
-def rule_set_problems(rules: scoring.RuleSet, code: str) -> list[str]:
-    """Everything wrong with proposed rules, each said exactly (empty when they may be saved)."""
-    messages = [problem_message(p) for p in scoring.check_rule_set(rules, CreditEventKind.values)]
+def rule_set_problems(rules: scoring.RuleSet, code: str) -> list[tuple[str | None, str]]:
+    """Everything wrong with proposed rules: (form field or None, the exact problem)."""
+    problems = [(problem_field(p), problem_message(p))
+                for p in scoring.check_rule_set(rules, CreditEventKind.values)]
     published = last_published(code)
     if published is not None and rules.effective_from <= published:
-        messages.append(_(
+        problems.append(("effective_from", _(
             "Grades up to %(published)s are already published under this scheme: an effective date of "
             "%(date)s would rewrite them. Choose %(next)s or later."
-        ) % {"published": published, "date": rules.effective_from, "next": published + dt.timedelta(days=1)})
-    return messages
+        ) % {"published": published, "date": rules.effective_from, "next": published + dt.timedelta(days=1)}))
+    return problems
+
+
+def problem_field(problem: scoring.Problem) -> str | None:
+    """The form field a problem belongs next to (see credit.forms.RuleSetForm)."""
+    if problem.code in (scoring.WINDOW_NEGATIVE, scoring.WINDOW_OUTSIDE_22, scoring.WINDOW_MISSING):
+        return f"window_{problem.values['class']}"
+    if problem.code == scoring.CELL_MISSING:
+        return points_field(problem.values["kind"], problem.values["cell"])
+    if problem.code == scoring.BASE_RANGE:
+        return "base"
+    return None
+
+
+def points_field(kind: str, cell: str) -> str:
+    return f"points_{kind}_{cell}" if cell else f"points_{kind}"
 
 
 def _class_label(code):
@@ -395,7 +411,7 @@ def save_rule_set(user, rules: scoring.RuleSet, *, code: str, name: str, note: s
         raise PermissionDenied
     problems = rule_set_problems(rules, code)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([message for _field, message in problems])
     with transaction.atomic():
         latest = RuleSet.objects.select_for_update().filter(code=code).order_by("-version").first()
         return RuleSet.objects.create(
