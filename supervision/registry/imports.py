@@ -23,12 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from supervision.core.audit import acting_as
+from supervision.core.importing.columns import headers_signature
 from supervision.core.importing.problems import ImportFileError, Problem
 from supervision.core.importing.reading import read_table
 from supervision.core.models import Region
 from supervision.registry.access import can_edit_institutions
 from supervision.registry.institution_import import INSTITUTION_COLUMNS, check_institutions, write_institutions
-from supervision.registry.models import ImportJob, ImportKind, ImportStatus
+from supervision.registry.models import ColumnMapping, ImportJob, ImportKind, ImportStatus
 from supervision.staff.access import actor_for
 from supervision.staff.inspector_import import (
     INSPECTOR_COLUMNS,
@@ -112,7 +113,8 @@ def _report(problems: list[Problem]) -> list[dict]:
 
 
 def _check(job: ImportJob, progress: Callable[[int], None]):
-    """Read and check the job's file: (problems, records ready to write)."""
+    """Read and check the job's file: (problems, records ready to write). Sets job.columns and
+    job.notes (what became of each column, the defaults applied) for the dry run to store."""
     with job.file.open("rb") as handle:
         data = handle.read()
     try:
@@ -120,15 +122,49 @@ def _check(job: ImportJob, progress: Callable[[int], None]):
     except ImportFileError as error:
         return error.problems, []
     job.total_rows = len(table.rows)
-    job.save(update_fields=["total_rows"])
+    job.headers_signature = headers_signature(table.headers)
+    if job.mapping is None:
+        job.mapping = remembered_mapping(job.kind, job.headers_signature)
+    job.save(update_fields=["total_rows", "headers_signature", "mapping"])
     if not table.rows:
         return [Problem(None, "", "", _("The file has headers but no data rows."))], []
     try:
         if job.kind == ImportKind.INSTITUTIONS:
-            return check_institutions(table, job.jurisdiction, progress)
+            problems, records, report = check_institutions(table, job.jurisdiction, progress, job.mapping)
+            job.columns, job.notes = report["columns"], report["notes"]
+            return problems, records
         return check_inspectors(table, job.jurisdiction, job.created_by, progress)
     except ImportFileError as error:
         return error.problems, []
+
+
+# --- column mapping ---------------------------------------------------------------------
+
+
+def remembered_mapping(kind: str, signature: str) -> dict | None:
+    """The mapping last chosen for a file of this shape, if any."""
+    found = ColumnMapping.objects.filter(kind=kind, headers_signature=signature).values_list("mapping", flat=True)
+    return next(iter(found), None)
+
+
+def remap(job_pk: int, user, mapping: dict[str, str]) -> bool:
+    """The clerk's choice of field for each header (key "" = ignore): remembered for files of the
+    same shape, and the job checked again with it. False if the job is not (or no longer) waiting
+    for a decision: being checked, committing or done."""
+    job = ImportJob.objects.get(pk=job_pk)
+    fields = {c.key for c in COLUMNS[job.kind]}
+    mapping = {str(header): (key if key in fields else "") for header, key in mapping.items()}
+    with transaction.atomic():
+        moved = ImportJob.objects.filter(
+            pk=job_pk, status__in=[ImportStatus.VALIDATED, ImportStatus.INVALID]
+        ).update(status=ImportStatus.UPLOADED, mapping=mapping, processed_rows=0, errors=[], notes=[])
+        if not moved:
+            return False
+        ColumnMapping.objects.update_or_create(
+            kind=job.kind, headers_signature=job.headers_signature,
+            defaults={"mapping": mapping, "updated_by": user},
+        )
+    return True
 
 
 WRITERS = {ImportKind.INSTITUTIONS: write_institutions, ImportKind.INSPECTORS: write_inspectors}
@@ -159,7 +195,8 @@ def check_job(job_pk: int) -> None:
             _finish(job, ImportStatus.FAILED, failure=failure)
             return
         status = ImportStatus.INVALID if problems else ImportStatus.VALIDATED
-        _finish(job, status, errors=_report(problems), processed_rows=job.total_rows)
+        _finish(job, status, errors=_report(problems), processed_rows=job.total_rows,
+                columns=job.columns, notes=job.notes)
 
 
 def request_commit(job_pk: int) -> bool:

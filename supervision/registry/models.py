@@ -267,6 +267,13 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("error report"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("records created"), default=0)
     failure = models.TextField(_("failure"), blank=True)
+    # What the dry run did with each column of the file: [{"position", "header", "key", "how"}].
+    columns = models.JSONField(_("columns of the file"), default=list, blank=True)
+    # Defaults applied to values the file lacks, with their row counts: said, never silent.
+    notes = models.JSONField(_("notes of the check"), default=list, blank=True)
+    # The clerk's choice of field per header ("" = ignore); null: the remembered mapping, else synonyms.
+    mapping = models.JSONField(_("column mapping"), null=True, blank=True)
+    headers_signature = models.CharField(_("shape of the file"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("import job")
@@ -286,3 +293,26 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ColumnMapping(models.Model):
+    """The mapping a clerk chose for a file of one shape (its set of headers), offered for the next such file."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    headers_signature = models.CharField(_("shape of the file"), max_length=64)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chosen by"), on_delete=models.PROTECT, related_name="+",
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "headers_signature"], name="columnmapping_unique_shape"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.headers_signature[:8]}"
+

@@ -22,7 +22,7 @@ from supervision.core.importing.columns import (
     flag_repeats,
     map_columns,
 )
-from supervision.core.importing.problems import CellError
+from supervision.core.importing.problems import CellError, ImportFileError
 from supervision.core.importing.reading import Table
 from supervision.core.models import Department, Region
 from supervision.staff.access import actor_for
@@ -239,6 +239,8 @@ def _flag_repeated_usernames(checks: list[RowCheck]) -> None:
 
 def check_inspectors(table: Table, jurisdiction: Region | None, importer, progress: Callable[[int], None]):
     layout = map_columns(table.headers, INSPECTOR_COLUMNS)
+    if layout.problems:
+        raise ImportFileError(layout.problems)
     context = InspectorContext(jurisdiction, importer)
     problems, checks, drafts = [], [], []
     for done, (number, cells) in enumerate(table.rows, start=1):

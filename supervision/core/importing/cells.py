@@ -62,6 +62,14 @@ def decimal_between(minimum: int, maximum: int, places: int) -> Callable[[str], 
     return parse
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
+
+
+def lost_digits(text: str) -> bool:
+    """A long number Excel stored as a number: written like 9.13101E+17, its last digits are gone."""
+    return bool(_SCIENTIFIC.match(text))
+
+
 def lookup_key(text: str) -> str:
     return "".join(str(text).split()).lower()
 
@@ -98,9 +106,15 @@ def split_list(text: str) -> list[str]:
 
 
 def model_problems(check: RowCheck, instance, field_columns: dict[str, str], exclude=()) -> None:
-    """Run the model's own field validators and clean() as a last net; report on the matching column."""
+    """Run the model's own field validators and clean() as a last net; report on the matching column.
+
+    Fields whose cell is already reported, or whose column the file lacks, are left out: each
+    problem is listed once.
+    """
+    skipped = {name for name, key in field_columns.items()
+               if name != "__all__" and (key in check.failed or not check.layout.has(key))}
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=list(skipped | set(exclude)), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             key = field_columns.get(name, field_columns["__all__"])

@@ -56,6 +56,9 @@ def _read_csv(text: str) -> Table:
         dialect = csv.Sniffer().sniff(text[:4096].partition("\n")[0], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    # The csv module refuses fields over 128 KiB by default and the whole check would stop; read
+    # them, so that RowCheck reports the over-long cell with its row and column.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     records = csv.reader(io.StringIO(text, newline=""), dialect)
     return _table(list(records))
 
@@ -96,6 +99,10 @@ def _cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, float) and abs(value) >= 1e15:
+        # Excel keeps 15 significant digits: an 18-digit code typed as a number has lost its last
+        # digits. Show it as Excel does (9.13101E+17), so a code parser can say so (cells.lost_digits).
+        return format(value, ".15G")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores 120 and 13800000000 as floats
     return str(value).strip()
