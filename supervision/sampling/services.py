@@ -36,7 +36,7 @@ from supervision.core.audit import record_created
 from supervision.credit import rules as credit_rules
 from supervision.credit.models import CreditStanding
 from supervision.inspections.models import Inspection, InspectionStatus
-from supervision.registry.models import Institution, OperatingStatus
+from supervision.registry.models import Institution, OperatingStatus, supervised_q
 from supervision.sampling import engine
 from supervision.sampling.models import (
     CREDIT_CLASSES,
@@ -300,7 +300,7 @@ def draw_rules(plan: SpotCheckPlan) -> engine.DrawRules:
 def candidate_institutions(plan: SpotCheckPlan):
     """The target library for this plan: operating institutions of the scope's kinds, in SQL."""
     return Institution.objects.filter(
-        region__path__startswith=plan.region.path,
+        supervised_q(plan.region.path),
         kind__in=plan.institution_kinds,
         operating_status=OperatingStatus.OPERATING,
     )
