@@ -141,7 +141,12 @@ def fill_in(page, inspection, non_compliant="gb-4.4"):
     page.mouse.up()
     first.locator("button[data-sign='drawn']").click()
     page.wait_for_selector("[data-signer^='o'] .state.sent")
-    page.locator("[data-signer^='o']").nth(1).locator("button[data-sign='confirmed']").click()
+    # The teammate confirms without drawing, with their own password.
+    teammate = page.locator("[data-signer^='o']").nth(1)
+    if teammate.locator("input[data-credential]").count():
+        signer = int(teammate.get_attribute("data-signer")[1:])
+        teammate.locator("input[data-credential]").fill("pw-" + inspection.team.get(pk=signer).user.username)
+    teammate.locator("button[data-sign='confirmed']").click()
     page.wait_for_function("document.querySelectorAll(\"[data-signer^='o'] .state.sent\").length === 2")
     page.fill("input[data-rep-name]", "王院长")
     page.locator("[data-signer='rep'] button[data-sign='confirmed']").click()
