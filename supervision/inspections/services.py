@@ -24,6 +24,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.calendar import add_working_days
 from supervision.core.numbering import next_document_number
 from supervision.inspections import access, checklists
@@ -86,7 +87,7 @@ def check_date_in_reach(day: dt.date | None, *, today: dt.date | None = None) ->
     """A check is planned from today on, at most MAX_DAYS_AHEAD ahead (not 0001-01-01 nor 9999-12-31)."""
     if day is None:
         return
-    today = today or timezone.localdate()
+    today = today or clock.today()
     latest = today + dt.timedelta(days=MAX_DAYS_AHEAD)
     if not today <= day <= latest:
         raise ValidationError(_("The date of the check must be between %(today)s and %(latest)s.")
@@ -591,7 +592,7 @@ def append_chunk(user, photo, *, offset: int, data: bytes) -> Photo:
                 damaged = True
             else:
                 photo.file.save(f"{photo.client_uuid}.jpg", ContentFile(content), save=False)
-                photo.completed_at = timezone.now()
+                photo.completed_at = clock.now()
                 _discard_pieces(photo)
         if not damaged:
             photo.save()
