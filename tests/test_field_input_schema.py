@@ -182,7 +182,7 @@ def test_a_uuid_reused_on_another_inspection_is_rejected_with_its_reason(world, 
     assert send(client, first).json()["results"][0]["status"] == "stored"
     reused = full_record(world, other, uuid=first["uuid"])
     result = send(client, reused).json()["results"][0]
-    assert result["status"] == "rejected" and "another inspection" in result["message"]
+    assert result["status"] == "rejected" and "另一次检查" in result["message"]  # "another inspection"
     other.refresh_from_db()
     assert other.status == "scheduled"
 
