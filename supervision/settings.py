@@ -212,3 +212,13 @@ SPOT_CHECK_MAX_REDRAWS = env_int("SPOT_CHECK_MAX_REDRAWS", 2, minimum=0)
 # of the submitted record. Defaults from the rules as established; an administrator may change them.
 INSPECTION_NOTICE_WORKING_DAYS = env_int("INSPECTION_NOTICE_WORKING_DAYS", 3, minimum=0)
 INSPECTION_PUBLICITY_WORKING_DAYS = env_int("INSPECTION_PUBLICITY_WORKING_DAYS", 20, minimum=1)
+
+# The field app's limits (issue 19): checked by the sync API's schema and announced to the tablet
+# in its bootstrap JSON, so that it warns while the inspector is still at the institution.
+FIELD_MAX_NOTE_CHARS = env_int("FIELD_MAX_NOTE_CHARS", 2000, minimum=1)
+FIELD_MAX_PHOTOS_PER_INSPECTION = env_int("FIELD_MAX_PHOTOS_PER_INSPECTION", 100, minimum=1)
+FIELD_MAX_PHOTOS_PER_ITEM = env_int("FIELD_MAX_PHOTOS_PER_ITEM", 10, minimum=1)
+FIELD_MAX_OPEN_UPLOADS = env_int("FIELD_MAX_OPEN_UPLOADS", 20, minimum=1)
+FIELD_MAX_PHOTO_BYTES = env_int("FIELD_MAX_PHOTO_BYTES", 8 * 1024 * 1024, minimum=1)
+# Evidence files an operator may attach to one finding of a rectification report.
+RECTIFICATION_MAX_FILES_PER_ITEM = env_int("RECTIFICATION_MAX_FILES_PER_ITEM", 10, minimum=1)

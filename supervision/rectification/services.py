@@ -8,6 +8,7 @@ ledger will read, and notifies the people concerned.
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -236,6 +237,9 @@ def attach_evidence(user, report_item: ReportItem, upload) -> tuple[EvidenceFile
     """Keep an evidence file if its content is a JPEG, PNG or PDF within the size limit."""
     if not access.is_operator_of(user, report_item.report.notice) or report_item.report.submitted_at:
         raise PermissionDenied
+    limit = settings.RECTIFICATION_MAX_FILES_PER_ITEM
+    if report_item.evidence.count() >= limit:
+        return None, _("At most %(limit)s files per finding: remove one before adding another.") % {"limit": limit}
     checked = uploads.check_evidence(upload)
     if not checked.ok:
         return None, checked.message

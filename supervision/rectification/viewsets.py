@@ -22,6 +22,7 @@ from viewflow.views import Action
 
 from supervision.core import clock
 from supervision.core.models import RegionLevel
+from supervision.core.once import create_once
 from supervision.core.pagination import LookaheadPaginator
 from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
@@ -364,10 +365,18 @@ def inspection_findings(request, pk):
     if request.method == "POST" and form is None:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        finding = form.save(commit=False)
-        finding.inspection = inspection
-        finding.save()
-        messages.success(request, _("The finding was recorded."))
+        def record():
+            finding = form.save(commit=False)
+            finding.inspection, finding.form_token = inspection, form.cleaned_data["once"]
+            finding.save()
+            return finding
+
+        # Posted twice (a double click, a reload), the form records one finding (core/once.py).
+        _finding, created = create_once(Finding, form.cleaned_data["once"], record)
+        if created:
+            messages.success(request, _("The finding was recorded."))
+        else:
+            messages.info(request, _("This form was already sent: the finding is recorded once."))
         return redirect("rectification:inspection_findings", pk=inspection.pk)
     findings = Finding.objects.filter(inspection=inspection).select_related("notice_item__notice").order_by("pk")
     return render(request, "rectification/inspection_findings.html", {
