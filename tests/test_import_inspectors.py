@@ -13,6 +13,7 @@ from supervision.registry import imports
 from supervision.registry.models import ImportJob, ImportKind, ImportStatus
 from supervision.staff import inspector_import
 from supervision.staff.models import Official
+from tests.clocks import local
 
 HEADERS = ["姓名", "所属部门", "所在区/街道", "执法证号", "证件有效期", "专长", "联系电话", "用户名", "角色"]
 
@@ -55,7 +56,8 @@ def messages(job):
     return {(p["row"], p["column"]): p["message"] for p in job.errors}
 
 
-def test_a_head_imports_inspectors_with_accounts_roles_and_specialties(world):
+def test_a_head_imports_inspectors_with_accounts_roles_and_specialties(world, time_machine):
+    time_machine.move_to(local(datetime.date(2026, 12, 1)), tick=False)  # the certificate runs to 2027-12-31
     rows = [
         person("周一", region="湖滨街道", certificate="DH-001", valid="2027/12/31", specialties="消防、food",
                phone="13800000001"),

@@ -1,6 +1,7 @@
 """The demo story: planner_donghu's joint plan in the demo city, approved by head_donghu and
 head_city_fire, drawn, confirmed and published; the downloaded record verifies."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -44,5 +45,31 @@ def test_the_demo_plan_is_seeded_once_and_runs_to_a_verifiable_result(client):
     for target in draw.targets.all():
         departments = {o.department.kind for o in target.team.all()}
         assert departments == {"civil_affairs", "fire_rescue"}
+    record = json.loads(b"".join(client.get(f"/public/spot-checks/draws/{draw.pk}/record.json").streaming_content))
+    assert engine.verify(record).ok
+
+
+def test_the_demo_has_a_draw_published_ten_days_before_it_was_loaded_that_verifies(client):
+    from django.utils import timezone
+
+    from supervision.core import clock
+    from supervision.demo.sampling_demo import PUBLISHED_DAYS_AGO, PUBLISHED_PLAN_NAME
+
+    city.seed()
+    seed_sampling_demo()
+    today = clock.today()
+    plan = SpotCheckPlan.objects.get(name=PUBLISHED_PLAN_NAME)
+    draw = services.current_draw(plan)
+    assert draw.feasible and draw.targets.exists()
+    drawn_on = today - dt.timedelta(days=PUBLISHED_DAYS_AGO["drawn"])
+    assert timezone.localtime(draw.published_at).date() == drawn_on
+    # In order on the public page: submitted, approved, commitment published, drawn, published.
+    moments = [plan.submitted_at, plan.approvals.get().decided_at, draw.committed_at, draw.drawn_at,
+               draw.confirmed_at, draw.published_at]
+    assert moments == sorted(moments) and moments[-1] < timezone.now()
+    assert plan.period_start < today < plan.period_end
+    # Each target became an inspection waiting on its team's desk.
+    assert plan.department.inspections.filter(institution__in=draw.targets.values("institution")).count() == \
+        draw.targets.count()
     record = json.loads(b"".join(client.get(f"/public/spot-checks/draws/{draw.pk}/record.json").streaming_content))
     assert engine.verify(record).ok

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: the fictional demo city is complete, valid, deterministic and idempotent."""
 
+import datetime as dt
 import hashlib
 import io
 import time
@@ -10,11 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from guardian.shortcuts import get_objects_for_user
 
+from supervision.core import clock
 from supervision.core.models import AuditEntry, Department, DepartmentKind, Region, RegionLevel
 from supervision.demo import city
 from supervision.registry.creditcode import credit_code_problem
 from supervision.registry.models import Institution, InstitutionAccount, InstitutionKind, Ownership
 from supervision.staff.models import ConflictOfInterest, Official, Role
+from tests.clocks import local
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,13 @@ def seed(settings, *args) -> str:
 
 
 @pytest.fixture
-def seeded(settings):
+def one_day(time_machine):
+    """The clock stands still on the current day: a test comparing two loads never sees midnight pass."""
+    time_machine.move_to(clock.now(), tick=False)
+
+
+@pytest.fixture
+def seeded(settings, one_day):
     return seed(settings)
 
 
@@ -66,6 +75,24 @@ def _empty_credit_ledger():
     with connection.cursor() as cursor:
         for table in ("credit_creditgrade", "credit_creditstanding", "credit_creditevent"):
             cursor.execute(f"TRUNCATE {table} CASCADE" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def process_rows():
+    """The processes' demo data: inspections, notices with their deadlines, plans and draws, tasks."""
+    from viewflow.workflow.models import Task
+
+    from supervision.inspections.models import Inspection
+    from supervision.rectification.models import RectificationEvent, RectificationNotice
+    from supervision.sampling.models import DrawRecord, SpotCheckPlan
+
+    return (
+        sorted(Inspection.objects.values_list("institution__credit_code", "kind", "scheduled_for", "status"), key=repr),
+        sorted(RectificationNotice.objects.values_list("number", "deadline", "issued_at"), key=repr),
+        RectificationEvent.objects.count(),
+        sorted(SpotCheckPlan.objects.values_list("name", "period_start", "period_end"), key=repr),
+        sorted(DrawRecord.objects.values_list("commitment", "published_at"), key=repr),
+        sorted(Task.objects.values_list("flow_task", "status"), key=repr),
+    )
 
 
 def wipe_demo_city():
@@ -135,6 +162,28 @@ def test_inspectors_hold_certificates_and_matching_specialties(seeded):
     assert Official.objects.filter(active=True).inspectors().count() == sum(o.can_inspect() for o in inspectors)
 
 
+@pytest.mark.parametrize("day", [dt.date(2026, 12, 31), dt.date(2031, 2, 28)])
+def test_on_any_day_the_certificates_run_for_months_ahead_and_every_active_inspector_can_be_drawn(
+        settings, time_machine, day):
+    time_machine.move_to(local(day), tick=False)
+    seed(settings)
+    inspectors = Official.objects.inspectors().filter(active=True)
+    assert inspectors.count() >= 25
+    assert all(o.can_inspect() for o in inspectors)
+    earliest = min(o.certificate_valid_until for o in inspectors)
+    assert earliest >= day + dt.timedelta(days=180)
+    assert {c.declared_at.year for c in ConflictOfInterest.objects.all()} == {day.year - 1}
+
+
+def test_loaded_on_two_days_the_city_differs_only_in_its_dates():
+    before, after = city.plan_city(today=dt.date(2026, 12, 3)), city.plan_city(today=dt.date(2028, 6, 15))
+    assert before.institutions == after.institutions and before.operators == after.operators
+    assert [o.certificate_number for o in before.officials] == [o.certificate_number for o in after.officials]
+    # Two years later, every certificate runs out two years later.
+    assert [d.replace(year=d.year + 2) if (d := o.certificate_valid_until) else None for o in before.officials] == \
+        [o.certificate_valid_until for o in after.officials]
+
+
 def test_every_record_is_valid(seeded):
     for institution in Institution.objects.select_related("region"):
         assert credit_code_problem(institution.credit_code) is None, institution.credit_code
@@ -160,10 +209,14 @@ def test_operators_reach_exactly_their_institution(seeded):
 
 
 def test_a_second_run_changes_nothing(settings, seeded):
-    before = (institution_rows(), User.objects.count(), AuditEntry.objects.count(), db_digest())
+    def state():
+        return (institution_rows(), User.objects.count(), AuditEntry.objects.count(), db_digest(),
+                process_rows())
+
+    before = state()
     out = seed(settings)
     assert "nothing changed" in out
-    assert (institution_rows(), User.objects.count(), AuditEntry.objects.count(), db_digest()) == before
+    assert state() == before
 
 
 def test_a_rerun_repairs_what_was_changed(settings, seeded):
@@ -187,7 +240,7 @@ def test_audit_entries_name_the_command(seeded):
     assert set(AuditEntry.objects.values_list("actor_name", flat=True)) == {"system: seed_demo"}
 
 
-def test_plan_is_deterministic():
+def test_plan_is_deterministic(one_day):
     first, second = city.plan_city(), city.plan_city()
     assert first == second and first.digest() == second.digest()
     assert city.plan_city(seed=1).digest() != first.digest()
@@ -202,11 +255,13 @@ def test_plan_is_deterministic():
     assert len(set(certificates)) == len(certificates)
 
 
-def test_a_fresh_database_gets_the_same_city(settings, seeded):
+def test_a_fresh_database_gets_the_same_city(one_day):
+    # The city alone: the processes' demo history (notices, their append-only event log) is not wiped.
+    city.seed()
     digest = db_digest()
     wipe_demo_city()
     assert not Institution.objects.exists() and not Official.objects.exists()
-    seed(settings)
+    city.seed()
     assert db_digest() == digest
 
 

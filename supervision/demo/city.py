@@ -2,9 +2,11 @@
 
 Two halves:
 
-* ``plan_city(seed)`` is pure Python: it draws the whole city from seeded ``random.Random``
-  streams and returns plain frozen dataclasses. The same seed always gives the same plan,
-  whatever the database holds.
+* ``plan_city(seed, today)`` is pure Python: it draws the whole city from seeded ``random.Random``
+  streams and returns plain frozen dataclasses. The same seed on the same day always gives the
+  same plan, whatever the database holds. Dates are relative to `today` (the day the demo is
+  loaded): enforcement certificates run out in the years ahead, conflicts were declared last
+  year, so the city looks the same whenever it is loaded.
 * ``build_*`` write a plan to the database by natural key (region code, department name,
   username, credit code). A record that already matches its plan is left alone, one that
   differs is updated, a missing one is created, so running the seed twice changes nothing.
@@ -91,7 +93,12 @@ ROADS = (
 ROAD_SUFFIXES = ("路", "街", "大道")
 CONFLICT_REASONS = ("亲属任职", "曾在该机构任职", "亲属持有该机构股份", "与法定代表人有利害关系")
 
-CERTIFICATE_DATES = tuple(datetime.date(2027 + y, m, d) for y in range(4) for m, d in ((6, 30), (12, 31)))
+
+
+def certificate_dates(today: datetime.date) -> tuple[datetime.date, ...]:
+    """When the inspectors' enforcement certificates run out: mid-year and year-end, from next
+    year on, for four years (at least six months ahead of `today`)."""
+    return tuple(datetime.date(today.year + 1 + y, m, d) for y in range(4) for m, d in ((6, 30), (12, 31)))
 
 
 @dataclass(frozen=True)
@@ -366,15 +373,16 @@ def plan_institutions(seed: int = SEED) -> tuple[InstitutionSpec, ...]:
     return tuple(specs)
 
 
-def plan_officials(seed: int = SEED) -> tuple[OfficialSpec, ...]:
+def plan_officials(today: datetime.date, seed: int = SEED) -> tuple[OfficialSpec, ...]:
     rng = random.Random(seed + 1)
     names = _Names(rng)
     serial: dict[str, int] = {}
+    expiries = certificate_dates(today)
 
     def certificate(region_code: str, kind: str):
         key = region_code + KIND_DIGIT[kind]
         serial[key] = serial.get(key, 0) + 1
-        return f"{key}{serial[key]:04d}", rng.choice(CERTIFICATE_DATES)
+        return f"{key}{serial[key]:04d}", rng.choice(expiries)
 
     def inspector(username, kind, district, roles=("inspector",), specialties=None, **extra):
         region_code = district.code if district else CITY[0]
@@ -450,7 +458,8 @@ def plan_operators(institutions: tuple[InstitutionSpec, ...], seed: int = SEED) 
     )
 
 
-def plan_conflicts(institutions, officials, seed: int = SEED) -> tuple[ConflictSpec, ...]:
+def plan_conflicts(institutions, officials, today: datetime.date, seed: int = SEED) -> tuple[ConflictSpec, ...]:
+    """Six declared conflicts, from January to June of last year."""
     rng = random.Random(seed + 3)
     who = (
         "inspector_donghu2", "head_xishan", "inspector_xishan1", "fire_nanxi1", "market_nanxi1", "inspector_beiling3",
@@ -463,21 +472,27 @@ def plan_conflicts(institutions, officials, seed: int = SEED) -> tuple[ConflictS
         target = rng.choice(candidates)
         specs.append(ConflictSpec(
             username=username, credit_code=target.credit_code, reason=CONFLICT_REASONS[n % len(CONFLICT_REASONS)],
-            declared_at=datetime.datetime(2026, 1 + n, 5, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+            declared_at=datetime.datetime(today.year - 1, 1 + n, 5, 9, 0,
+                                          tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
         ))
     return tuple(specs)
 
 
-def plan_city(seed: int = SEED) -> CityPlan:
+def plan_city(seed: int = SEED, today: datetime.date | None = None) -> CityPlan:
+    """The whole city as loaded on `today` (by default the clock's today)."""
+    if today is None:
+        from supervision.core import clock
+
+        today = clock.today()
     institutions = plan_institutions(seed)
-    officials = plan_officials(seed)
+    officials = plan_officials(today, seed)
     return CityPlan(
         regions=plan_regions(),
         departments=plan_departments(),
         institutions=institutions,
         officials=officials,
         operators=plan_operators(institutions, seed),
-        conflicts=plan_conflicts(institutions, officials, seed),
+        conflicts=plan_conflicts(institutions, officials, today, seed),
     )
 
 

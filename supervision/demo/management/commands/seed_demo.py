@@ -78,8 +78,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         tally = city.seed()
-        # The processes' demo data, on top of the city: inspections with findings to issue
-        # rectification notices from, and a joint spot-check plan waiting for approval.
+        # The processes' demo data, on top of the city and dated from today: notices under way
+        # (due soon, overdue, on time), inspections with findings to issue notices from, a
+        # spot-check draw published ten days ago and a joint plan waiting for approval.
         with acting_as("seed_demo"):
             rectification_demo.seed_inspections()
             credit_demo.seed_credit()  # before the draw: its credit classes are these grades
