@@ -212,3 +212,7 @@ SPOT_CHECK_MAX_REDRAWS = env_int("SPOT_CHECK_MAX_REDRAWS", 2, minimum=0)
 # of the submitted record. Defaults from the rules as established; an administrator may change them.
 INSPECTION_NOTICE_WORKING_DAYS = env_int("INSPECTION_NOTICE_WORKING_DAYS", 3, minimum=0)
 INSPECTION_PUBLICITY_WORKING_DAYS = env_int("INSPECTION_PUBLICITY_WORKING_DAYS", 20, minimum=1)
+
+# Credit (supervision/credit): the highest fine a penalty record may carry, in yuan. 养老机构管理办法
+# (民政部令第66号) Art. 46: order to correct and a warning; if serious, a fine of up to ¥30,000.
+CREDIT_PENALTY_MAX_FINE_YUAN = env_int("CREDIT_PENALTY_MAX_FINE_YUAN", 30000, minimum=0)
