@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
+from supervision.credit.urls import index as credit_index
+from supervision.credit.urls import urlpatterns as credit_urlpatterns
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
 from supervision.registry.urls import import_urlpatterns
 from supervision.registry.viewsets import InstitutionViewset
@@ -22,12 +24,26 @@ class LibrariesApplication(Application):
         return path("", RedirectView.as_view(url="institutions/"), name="index")
 
 
+class CreditApplication(Application):
+    """Credit opens on the grade distribution; the pages check who may see what themselves."""
+
+    @property
+    def index_path(self):
+        return path("", credit_index, name="index")
+
+
 site = Site(
     title=_("Elderly-care supervision"),
     viewsets=[
         *SPOT_CHECK_APPS,
         *RECTIFICATION_APPS,
         *INSPECTION_APPS,
+        CreditApplication(
+            title=_("Credit"),
+            icon="verified",
+            app_name="credit",
+            urlpatterns=credit_urlpatterns,
+        ),
         LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",

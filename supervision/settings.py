@@ -222,3 +222,6 @@ FIELD_MAX_OPEN_UPLOADS = env_int("FIELD_MAX_OPEN_UPLOADS", 20, minimum=1)
 FIELD_MAX_PHOTO_BYTES = env_int("FIELD_MAX_PHOTO_BYTES", 8 * 1024 * 1024, minimum=1)
 # Evidence files an operator may attach to one finding of a rectification report.
 RECTIFICATION_MAX_FILES_PER_ITEM = env_int("RECTIFICATION_MAX_FILES_PER_ITEM", 10, minimum=1)
+# Credit (supervision/credit): the highest fine a penalty record may carry, in yuan. 养老机构管理办法
+# (民政部令第66号) Art. 46: order to correct and a warning; if serious, a fine of up to ¥30,000.
+CREDIT_PENALTY_MAX_FINE_YUAN = env_int("CREDIT_PENALTY_MAX_FINE_YUAN", 30000, minimum=0)

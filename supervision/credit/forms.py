@@ -1,12 +1,11 @@
 """Desk forms of the credit app: a new rule-set version, a penalty record, a credit event."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from supervision.credit import scoring, services
-from supervision.credit.models import BreachClass, CreditEventKind, RuleSet
+from supervision.credit import penalties, scoring, services
+from supervision.credit.models import BreachClass, CreditEventKind, PenaltyRecord, RuleSet
+from supervision.registry.access import institutions_for
 
 
 def _cells(kind):
@@ -106,4 +105,25 @@ class CreditEventForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-ZERO = Decimal(0)
+class PenaltyForm(forms.ModelForm):
+    """行政处罚信息 with the 「双公示」 fields; the party's name, code and representative come from the registry."""
+
+    class Meta:
+        model = PenaltyRecord
+        fields = ["institution", *penalties.FIELDS]
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}),
+                   "facts": forms.Textarea(attrs={"rows": 3}), "legal_basis": forms.Textarea(attrs={"rows": 2}),
+                   "content": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions_for(user).order_by("name")
+        self.fields["decision_number"].required = False  # its own message below, not the generic one
+        self.fields["fine"].help_text = _("In 10,000 yuan, at most %(max)s.") % {"max": penalties.max_fine_wan()}
+
+    def clean(self):
+        data = super().clean()
+        for field, message in penalties.check(data).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data

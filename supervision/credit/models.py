@@ -224,3 +224,75 @@ class CreditGrade(models.Model):
 
     def __str__(self):
         return f"{self.institution} {self.grade} ({self.graded_on})"
+
+
+class PenaltyCategory(models.TextChoices):
+    """处罚类别 (行政处罚法 Art. 9)."""
+
+    WARNING = "warning", _("Warning")  # 警告
+    FINE = "fine", _("Fine")  # 罚款
+    CONFISCATION = "confiscation", _("Confiscation of illegal gains")  # 没收违法所得
+    SUSPENSION = "suspension", _("Order to suspend operations")  # 责令停产停业
+    LICENCE = "licence", _("Licence suspended or revoked")  # 暂扣或者吊销许可证
+    OTHER = "other", _("Other")
+
+
+class PenaltyRecord(models.Model):
+    """行政处罚信息: one penalty decision with the national 「双公示」 fields (DOMAIN.md §5).
+
+    Recorded, not case-handled (that is the enforcement case system). A decision changed or
+    revoked is withdrawn with its reason; the record stays, its credit event is reversed.
+    """
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("party"), on_delete=models.PROTECT, related_name="penalty_records"
+    )
+    # The party as it stood on the decision (the registry may change later).
+    party_name = models.CharField(_("party name"), max_length=150)
+    party_credit_code = models.CharField(_("party's unified social credit code"), max_length=18)
+    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    decision_number = models.CharField(_("decision number"), max_length=100, unique=True)  # 行政处罚决定书文号
+    violation_type = models.CharField(_("type of violation"), max_length=200)
+    facts = models.TextField(_("facts of the violation"))
+    legal_basis = models.TextField(_("legal basis"))
+    category = models.CharField(_("penalty category"), max_length=20, choices=PenaltyCategory.choices)
+    content = models.TextField(_("content of the penalty"))
+    fine = models.DecimalField(_("fine (10,000 yuan)"), max_digits=10, decimal_places=4, default=0)
+    confiscation = models.DecimalField(_("confiscated (10,000 yuan)"), max_digits=10, decimal_places=4, default=0)
+    licence_action = models.CharField(_("licence suspended or revoked"), max_length=200, blank=True)
+    decision_date = models.DateField(_("decision date"))
+    breach_class = models.CharField(_("class"), max_length=10, choices=BreachClass.choices,
+                                    default=BreachClass.GENERAL)
+    publication_ends = models.DateField(_("end of publication"), null=True, blank=True)  # 公示截止期
+    department = models.ForeignKey(
+        Department, verbose_name=_("deciding authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    authority_credit_code = models.CharField(_("deciding authority's credit code"), max_length=18, blank=True)
+    data_source = models.CharField(_("data source"), max_length=100, blank=True)
+    notice = models.ForeignKey(
+        "rectification.RectificationNotice", verbose_name=_("rectification notice"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="penalty_records",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("penalty record")
+        verbose_name_plural = _("penalty records")
+        ordering = ["-decision_date", "-id"]
+
+    def __str__(self):
+        return self.decision_number
+
+    @property
+    def is_published(self) -> bool:
+        """A warning alone is not published (DOMAIN.md §5); a withdrawn decision no longer is."""
+        return self.category != PenaltyCategory.WARNING and self.withdrawn_on is None

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -65,6 +65,15 @@ def may_record_for(user, institution) -> bool:
     return actor.is_admin or (actor.is_official and actor.covers_region(institution.region))
 
 
+def supervising_department(institution):
+    """The civil-affairs department nearest above the institution (谁主管谁监管), for an administrator's entry."""
+    from supervision.core.models import Department, DepartmentKind
+
+    candidates = Department.objects.filter(kind=DepartmentKind.CIVIL_AFFAIRS).select_related("region")
+    covering = [d for d in candidates if institution.region.path.startswith(d.region.path)]
+    return max(covering, key=lambda d: len(d.region.path), default=None)
+
+
 def _recorder_name(user) -> str:
     if user is None:
         return "system"
@@ -109,9 +118,9 @@ def record_event(
         raise PermissionDenied(_("%(institution)s is outside your jurisdiction.") % {"institution": institution})
     if department is None:
         official = actor_for(user).official
-        if official is None:
+        department = official.department if official is not None else supervising_department(institution)
+        if department is None:
             raise ValidationError({"department": _("Give the department the event belongs to.")})
-        department = official.department
     _not_in_future(decided_on)
     return append(institution=institution, department=department, kind=kind, decided_on=decided_on,
                   source=source, cell=cell, breach_class=breach_class, note=note, recorded_by=user)
@@ -184,8 +193,8 @@ SOURCE_LINKS: dict[str, tuple[str, str]] = {
     "rectification.rectificationnotice": ("rectification:notices:detail", "pk"),
     "rectification.rectificationevent": ("rectification:notices:detail", "notice_id"),
     "rectification.recheck": ("rectification:notices:detail", "notice_id"),
-    "inspections.inspection": ("inspections:inspections:detail", "pk"),
-    "inspections.finding": ("inspections:inspections:detail", "inspection_id"),
+    "inspections.inspection": ("field:record_pdf", "pk"),
+    "inspections.finding": ("field:record_pdf", "inspection_id"),
     "credit.penaltyrecord": ("credit:penalty", "pk"),
 }
 
@@ -285,6 +294,16 @@ def rescore(institution_id: int, on: dt.date | None = None) -> None:
 def recompute_all(on: dt.date | None = None) -> int:
     """The nightly full run: every institution under every scheme. Returns how many moved."""
     on = on or clock.today()
+    if connection.vendor == "postgresql":  # scored where the events lie: the same rules in SQL
+        from . import full_run
+
+        moved = 0
+        for code in schemes():
+            rule_set = rule_set_in_force(code, on)
+            if rule_set is not None:
+                with transaction.atomic():
+                    moved += full_run.run(rule_set, on, primary=code == shipped.PRIMARY)
+        return moved
     moved = 0
     events: dict[int, list[scoring.Event]] = {}
     for row in CreditEvent.objects.order_by().values_list(
