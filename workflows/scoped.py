@@ -1,11 +1,11 @@
 """The desk application of a flow, scoped to the user's reach and fast with 100,000 open tasks.
 
 The stock Viewflow pages show every process to anyone holding the flow's view permission, and
-some of them are slow at scale (DESIGN.md, "Viewflow at scale"). A flow's desk module gives
-`ScopedFlowAppViewset` two functions:
+some of them are slow at scale (DESIGN.md, "Viewflow at scale"). The flow (a `workflows.base.ScopedFlow`)
+gives `ScopedFlowAppViewset` two functions:
 
 - `processes_for(user)`: the flow's processes the user may see, as a queryset filtered in SQL;
-- `queue_q(user)`: a `Q` on Task naming the open tasks the user may take.
+- `queue_q(user)`: a `Q` on Task naming the open tasks the user may take (its HumanTask rules).
 
 Every list is then filtered in SQL by them; every page addressed by a process or task number
 first checks that the process is within reach (outsiders get 404, not a hint it exists). The
@@ -242,9 +242,10 @@ class ScopedFlowAppViewset(FlowAppViewset):
     # (without it a list makes a query or two per row for the process subclass and its record).
     summary_related: tuple = ()
 
-    def __init__(self, flow_class, *, processes_for, queue_q, **kwargs):
+    def __init__(self, flow_class, **kwargs):
         super().__init__(flow_class, **kwargs)
-        self._processes_for, self._queue_q = processes_for, queue_q
+        # From the flow (workflows/base.py: ScopedFlow): its reach, and its human tasks' rules.
+        self._processes_for, self._queue_q = flow_class.processes_for, flow_class.instance.queue_q
 
     @property
     def flow_class(self):

@@ -22,6 +22,7 @@ from supervision.inspections.forms import NoticeDeliveryForm, NoticeForm, Review
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.rectification.access import MAX_DB_ID
 from supervision.staff.access import actor_for
+from workflows.pages import call_service, finish, task_page
 
 # Results due for publication are flagged this many working days before their deadline.
 PUBLICITY_DUE_SOON_WORKING_DAYS = 3
@@ -66,24 +67,15 @@ def _page(request, template, **context):
 
 def review_record(request, **kwargs):
     """The head reads the record and approves it, or returns it with remarks (kept with the record)."""
-    activation = request.activation
     inspection = Inspection.objects.select_related("institution", "department").get(
-        pk=activation.process.inspection_id)
+        pk=request.activation.process.inspection_id)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review(request.user, inspection, outcome=form.cleaned_data["outcome"],
-                            comment=form.cleaned_data["comment"])
-        except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
-        else:
-            activation.execute()
-            messages.success(request, _("The review was recorded."), fail_silently=True)
-            return redirect(activation.get_success_url(request))
-    return _page(request, "inspections/review.html", title=activation.flow_task.task_title, inspection=inspection,
-                 findings=inspection.findings.order_by("pk"), form=form, activation=activation,
-                 task=activation.task, process=activation.process)
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.review, request.user, inspection, outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"])[0]:
+        return finish(request, _("The review was recorded."))
+    return task_page(request, "inspections/review.html", inspection=inspection,
+                     findings=inspection.findings.order_by("pk"), form=form)
 
 
 # --- the notice (检查通知书) ------------------------------------------------------------------
