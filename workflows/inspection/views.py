@@ -7,7 +7,7 @@ service; the services check who may act again, since Viewflow does not check cal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -91,16 +91,11 @@ def issue_notice(request, pk):
     earliest = add_working_days(today, services.notice_working_days()).date
     initial = {"scheduled_for": max(inspection.scheduled_for or earliest, earliest)}
     form = NoticeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.issue_inspection_notice(request.user, inspection,
-                                             scheduled_for=form.cleaned_data["scheduled_for"], today=today)
-        except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The inspection notice was issued."))
-            return redirect(desk_url(inspection))
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.issue_inspection_notice, request.user, inspection,
+            scheduled_for=form.cleaned_data["scheduled_for"], today=today)[0]:
+        messages.success(request, _("The inspection notice was issued."))
+        return redirect(desk_url(inspection))
     return _page(request, "inspections/notice_issue.html", title=_("Issue the inspection notice"),
                  inspection=inspection, form=form, earliest=earliest, days=services.notice_working_days(),
                  back=desk_url(inspection))
@@ -113,16 +108,11 @@ def notice_delivery(request, pk):
     if not access.may_issue_notice(request.user, inspection):
         raise PermissionDenied
     form = NoticeDeliveryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_notice_delivery(request.user, inspection, method=form.cleaned_data["method"],
-                                            received_by=form.cleaned_data["received_by"])
-        except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The delivery of the notice was recorded."))
-            return redirect(desk_url(inspection))
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.record_notice_delivery, request.user, inspection, method=form.cleaned_data["method"],
+            received_by=form.cleaned_data["received_by"])[0]:
+        messages.success(request, _("The delivery of the notice was recorded."))
+        return redirect(desk_url(inspection))
     return _page(request, "inspections/notice_delivery.html", title=_("Record the delivery of the notice"),
                  inspection=inspection, form=form, back=desk_url(inspection))
 
