@@ -20,7 +20,8 @@ at BADGE_CAP.
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.utils import viewprop
 from viewflow.workflow.fields import get_task_ref
@@ -29,6 +30,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import (
     DashboardProcessListView,
     DashboardTaskListView,
+    DetailProcessView,
     FlowArchiveListView,
     FlowInboxListView,
     FlowQueueListView,
@@ -161,6 +163,15 @@ class ScopedTaskListView(_NodeFilterMixin, DashboardTaskListView):
         )
 
 
+class ScopedProcessDetailView(DetailProcessView):
+    """A process page: its summary and tasks (the stock page offers a cancel the desk drops)."""
+
+    template_name = "workflows/process_detail.html"
+
+    def get_queryset(self):
+        return self.flow_class.processes_for(self.request.user)
+
+
 def within_reach(view, processes_for, node=None):
     """404 unless the process (and task) in the URL are within the user's reach.
 
@@ -230,6 +241,7 @@ class ScopedFlowAppViewset(FlowAppViewset):
     queue_view_class = ScopedQueueView
     archive_view_class = ScopedArchiveView
     process_list_view_class = ScopedProcessListView
+    process_detail_view_class = ScopedProcessDetailView
     task_list_view_class = ScopedTaskListView
 
     # Off: the stock chart, bulk assignment, cancelling a process from the desk.
@@ -246,6 +258,11 @@ class ScopedFlowAppViewset(FlowAppViewset):
         super().__init__(flow_class, **kwargs)
         # From the flow (workflows/base.py: ScopedFlow): its reach, and its human tasks' rules.
         self._processes_for, self._queue_q = flow_class.processes_for, flow_class.instance.queue_q
+
+    @property
+    def index_path(self):
+        """The application opens on its process list (the stock dashboard is not scoped)."""
+        return path("", RedirectView.as_view(pattern_name=f"{self.app_name}:process_list"), name="index")
 
     @property
     def flow_class(self):

@@ -13,7 +13,6 @@ rectification notice, and results due for publication (一公开).
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.inspections import access, services
@@ -110,10 +109,6 @@ class InspectionAppViewset(ScopedFlowAppViewset):
     process_list_view_class = ProcessListView
     process_detail_view_class = ProcessDetailView
     summary_related = ("inspectionprocess__inspection__institution",)
-
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="inspection:process_list"), name="index")
 
 
 desk_urlpatterns = [

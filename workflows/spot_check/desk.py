@@ -7,8 +7,6 @@ number first checks that the process is within reach: outsiders get 404, not a h
 Institution operators see nothing of this application.
 """
 
-from django.urls import path
-from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.sampling import services
@@ -55,10 +53,6 @@ class SpotCheckAppViewset(ScopedFlowAppViewset):
     process_list_view_class = ProcessListView
     process_detail_view_class = ProcessDetailView
     summary_related = ("spotcheckprocess__plan",)
-
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="spotcheck:process_list"), name="index")
 
 
 APPLICATIONS: list = [
