@@ -27,6 +27,20 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture
+def permission_world(world):
+    """The permission suite's world: each tests/url_rules_*.py module's `extend_world` applied (a
+    process of every flow at every node, and the objects the URL rows need)."""
+    import importlib
+    import pathlib
+
+    for path in sorted((pathlib.Path(__file__).parent / "tests").glob("url_rules_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
+    return world
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests are deselected (not skipped) on the SQLite pass; make test runs both.
 

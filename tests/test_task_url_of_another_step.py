@@ -8,9 +8,6 @@ suite's world must only hold a task of it, which its URL rows need anyway). The 
 reproductions of the issue "a task URL acts on tasks of other steps".
 """
 
-import importlib
-import pathlib
-
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
@@ -22,12 +19,9 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.models import Task
 
 from supervision.desk import site
-from tests.factories import build_world
 
 pytestmark = pytest.mark.django_db
 
-URL_RULE_MODULES = [importlib.import_module(f"tests.{p.stem}")
-                    for p in sorted(pathlib.Path(__file__).parent.glob("url_rules_*.py"))]
 
 
 # --- generated from the flows --------------------------------------------------------------------
@@ -62,15 +56,6 @@ def snapshot():
         if model._meta.app_label in labels and not model._meta.proxy:
             rows[model._meta.label] = sorted(model._default_manager.order_by().values_list(), key=repr)
     return rows
-
-
-@pytest.fixture
-def permission_world(db):
-    world = build_world()
-    for module in URL_RULE_MODULES:
-        if hasattr(module, "extend_world"):
-            module.extend_world(world)
-    return world
 
 
 def answer(method, url, user):

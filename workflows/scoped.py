@@ -1,11 +1,11 @@
 """The desk application of a flow, scoped to the user's reach and fast with 100,000 open tasks.
 
 The stock Viewflow pages show every process to anyone holding the flow's view permission, and
-some of them are slow at scale (DESIGN.md, "Viewflow at scale"). A flow's desk module gives
-`ScopedFlowAppViewset` two functions:
+some of them are slow at scale (DESIGN.md, "Viewflow at scale"). The flow (a `workflows.base.ScopedFlow`)
+gives `ScopedFlowAppViewset` two functions:
 
 - `processes_for(user)`: the flow's processes the user may see, as a queryset filtered in SQL;
-- `queue_q(user)`: a `Q` on Task naming the open tasks the user may take.
+- `queue_q(user)`: a `Q` on Task naming the open tasks the user may take (its HumanTask rules).
 
 Every list is then filtered in SQL by them; every page addressed by a process or task number
 first checks that the process is within reach (outsiders get 404, not a hint it exists). The
@@ -20,7 +20,8 @@ at BADGE_CAP.
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.utils import viewprop
 from viewflow.workflow.fields import get_task_ref
@@ -29,6 +30,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import (
     DashboardProcessListView,
     DashboardTaskListView,
+    DetailProcessView,
     FlowArchiveListView,
     FlowInboxListView,
     FlowQueueListView,
@@ -161,6 +163,15 @@ class ScopedTaskListView(_NodeFilterMixin, DashboardTaskListView):
         )
 
 
+class ScopedProcessDetailView(DetailProcessView):
+    """A process page: its summary and tasks (the stock page offers a cancel the desk drops)."""
+
+    template_name = "workflows/process_detail.html"
+
+    def get_queryset(self):
+        return self.flow_class.processes_for(self.request.user)
+
+
 def within_reach(view, processes_for, node=None):
     """404 unless the process (and task) in the URL are within the user's reach.
 
@@ -230,6 +241,7 @@ class ScopedFlowAppViewset(FlowAppViewset):
     queue_view_class = ScopedQueueView
     archive_view_class = ScopedArchiveView
     process_list_view_class = ScopedProcessListView
+    process_detail_view_class = ScopedProcessDetailView
     task_list_view_class = ScopedTaskListView
 
     # Off: the stock chart, bulk assignment, cancelling a process from the desk.
@@ -242,9 +254,15 @@ class ScopedFlowAppViewset(FlowAppViewset):
     # (without it a list makes a query or two per row for the process subclass and its record).
     summary_related: tuple = ()
 
-    def __init__(self, flow_class, *, processes_for, queue_q, **kwargs):
+    def __init__(self, flow_class, **kwargs):
         super().__init__(flow_class, **kwargs)
-        self._processes_for, self._queue_q = processes_for, queue_q
+        # From the flow (workflows/base.py: ScopedFlow): its reach, and its human tasks' rules.
+        self._processes_for, self._queue_q = flow_class.processes_for, flow_class.instance.queue_q
+
+    @property
+    def index_path(self):
+        """The application opens on its process list (the stock dashboard is not scoped)."""
+        return path("", RedirectView.as_view(pattern_name=f"{self.app_name}:process_list"), name="index")
 
     @property
     def flow_class(self):

@@ -11,30 +11,15 @@ Beside the stock pages: the notice (检查通知书) and its delivery, findings 
 rectification notice, and results due for publication (一公开).
 """
 
-from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.inspections import access, services
 from supervision.inspections.models import InspectionStatus
-from supervision.staff.access import actor_for
-from supervision.staff.models import Role
 from workflows.inspection import views
 from workflows.inspection.flows import InspectionFlow, processes_for
 from workflows.scoped import ScopedFlowAppViewset, ScopedProcessListView
-
-_INSPECTION = "process__inspectionprocess__inspection__"
-
-
-def queue_q(user) -> Q:
-    """Open tasks the user may take, in SQL: the review is for the heads of the lead department."""
-    actor = actor_for(user)
-    if actor.official is None or Role.HEAD not in actor.roles:
-        return Q(pk__in=[])
-    return Q(flow_task=InspectionFlow.review, **{f"{_INSPECTION}department": actor.official.department_id})
-
 
 class ProcessListView(ScopedProcessListView):
     """Inspections in reach, newest first, with what a desk reader needs at a glance."""
@@ -125,10 +110,6 @@ class InspectionAppViewset(ScopedFlowAppViewset):
     process_detail_view_class = ProcessDetailView
     summary_related = ("inspectionprocess__inspection__institution",)
 
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="inspection:process_list"), name="index")
-
 
 desk_urlpatterns = [
     path("inspections/<int:pk>/notice/", views.issue_notice, name="issue_notice"),
@@ -138,5 +119,5 @@ desk_urlpatterns = [
 ]
 
 APPLICATIONS: list = [
-    InspectionAppViewset(InspectionFlow, processes_for=processes_for, queue_q=queue_q, icon="fact_check", urlpatterns=desk_urlpatterns),
+    InspectionAppViewset(InspectionFlow, icon="fact_check", urlpatterns=desk_urlpatterns),
 ]

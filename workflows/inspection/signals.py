@@ -1,23 +1,19 @@
 """Where inspection processes start and move on, without the domain knowing the flow exists.
 
 - A spot-check publication creates inspections in bulk (no post_save): when the spot-check
-  flow's `publish` node finishes, one inspection process starts for each new inspection.
+  flow's `publish` node finishes (workflows.base.when_finished), one inspection process starts
+  for each new inspection.
 - A planner's case check (services.schedule_inspection) sends `inspection_scheduled`.
 - A submitted record (services.submit_record) sends `record_submitted`: fieldwork is done.
 """
-
-from viewflow.workflow.signals import task_finished
 
 from supervision.inspections.models import Inspection
 from supervision.inspections.services import inspection_scheduled, record_submitted
 
 
-def start_for_published_draw(sender, process, task, **kwargs):
+def start_for_published_draw(process, task):
     from workflows.inspection.flows import start_process
-    from workflows.spot_check.flows import SpotCheckFlow
 
-    if task.flow_task != SpotCheckFlow.publish:
-        return
     plan = process.spotcheckprocess.plan
     for inspection in Inspection.objects.filter(spot_check_target__draw__plan=plan, process__isnull=True):
         start_process(inspection)
@@ -37,8 +33,9 @@ def fieldwork_done(sender, inspection, **kwargs):
 
 
 def connect():
+    from workflows.base import when_finished
     from workflows.spot_check.flows import SpotCheckFlow
 
-    task_finished.connect(start_for_published_draw, sender=SpotCheckFlow, dispatch_uid="inspection-from-draw")
+    when_finished(SpotCheckFlow.publish, start_for_published_draw, dispatch_uid="inspection-from-draw")
     inspection_scheduled.connect(start_for_scheduled, sender=Inspection, dispatch_uid="inspection-scheduled")
     record_submitted.connect(fieldwork_done, sender=Inspection, dispatch_uid="inspection-record-submitted")

@@ -7,7 +7,7 @@ service; the services check who may act again, since Viewflow does not check cal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from supervision.inspections.forms import NoticeDeliveryForm, NoticeForm, Review
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.rectification.access import MAX_DB_ID
 from supervision.staff.access import actor_for
+from workflows.pages import call_service, finish, task_page
 
 # Results due for publication are flagged this many working days before their deadline.
 PUBLICITY_DUE_SOON_WORKING_DAYS = 3
@@ -66,24 +67,15 @@ def _page(request, template, **context):
 
 def review_record(request, **kwargs):
     """The head reads the record and approves it, or returns it with remarks (kept with the record)."""
-    activation = request.activation
     inspection = Inspection.objects.select_related("institution", "department").get(
-        pk=activation.process.inspection_id)
+        pk=request.activation.process.inspection_id)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review(request.user, inspection, outcome=form.cleaned_data["outcome"],
-                            comment=form.cleaned_data["comment"])
-        except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
-        else:
-            activation.execute()
-            messages.success(request, _("The review was recorded."), fail_silently=True)
-            return redirect(activation.get_success_url(request))
-    return _page(request, "inspections/review.html", title=activation.flow_task.task_title, inspection=inspection,
-                 findings=inspection.findings.order_by("pk"), form=form, activation=activation,
-                 task=activation.task, process=activation.process)
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.review, request.user, inspection, outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"])[0]:
+        return finish(request, _("The review was recorded."))
+    return task_page(request, "inspections/review.html", inspection=inspection,
+                     findings=inspection.findings.order_by("pk"), form=form)
 
 
 # --- the notice (检查通知书) ------------------------------------------------------------------
@@ -99,16 +91,11 @@ def issue_notice(request, pk):
     earliest = add_working_days(today, services.notice_working_days()).date
     initial = {"scheduled_for": max(inspection.scheduled_for or earliest, earliest)}
     form = NoticeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.issue_inspection_notice(request.user, inspection,
-                                             scheduled_for=form.cleaned_data["scheduled_for"], today=today)
-        except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The inspection notice was issued."))
-            return redirect(desk_url(inspection))
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.issue_inspection_notice, request.user, inspection,
+            scheduled_for=form.cleaned_data["scheduled_for"], today=today)[0]:
+        messages.success(request, _("The inspection notice was issued."))
+        return redirect(desk_url(inspection))
     return _page(request, "inspections/notice_issue.html", title=_("Issue the inspection notice"),
                  inspection=inspection, form=form, earliest=earliest, days=services.notice_working_days(),
                  back=desk_url(inspection))
@@ -121,16 +108,11 @@ def notice_delivery(request, pk):
     if not access.may_issue_notice(request.user, inspection):
         raise PermissionDenied
     form = NoticeDeliveryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_notice_delivery(request.user, inspection, method=form.cleaned_data["method"],
-                                            received_by=form.cleaned_data["received_by"])
-        except ValidationError as e:
-            for message in e.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The delivery of the notice was recorded."))
-            return redirect(desk_url(inspection))
+    if request.method == "POST" and form.is_valid() and call_service(
+            form, services.record_notice_delivery, request.user, inspection, method=form.cleaned_data["method"],
+            received_by=form.cleaned_data["received_by"])[0]:
+        messages.success(request, _("The delivery of the notice was recorded."))
+        return redirect(desk_url(inspection))
     return _page(request, "inspections/notice_delivery.html", title=_("Record the delivery of the notice"),
                  inspection=inspection, form=form, back=desk_url(inspection))
 

@@ -15,15 +15,19 @@ Each node calls a service of supervision.rectification; the facts live there.
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.utils import is_owner
 from viewflow.workflow import flow
 
 from supervision.rectification import access, services
 from supervision.rectification.models import RecheckOutcome, RectificationNotice
+from supervision.registry.access import institutions_for
 from supervision.staff.access import actor_for
+from supervision.staff.models import Role
+from workflows.base import ScopedFlow
+from workflows.nodes import NOBODY, HumanTask
 from workflows.rectification import views
 from workflows.rectification.models import RectificationProcess
 
@@ -35,38 +39,37 @@ def notice_of(activation_or_task) -> RectificationNotice:
     )
 
 
-class ScopedView(flow.View):
-    """A human task whose doers follow a domain rule (`may_act(user, notice)`), not a Django permission.
+# --- who may take each step: one rule per step, in SQL (workflows/nodes.py) --------------------
 
-    Task pages are reached only through the process's jurisdiction scope (see desk.py); here
-    we decide who may take and do the task. No cancel, undo or revive from the desk.
-    """
-
-    cancel_view_class = None
-    undo_view_class = None
-    revive_view_class = None
-
-    def __init__(self, view, may_act, **kwargs):
-        super().__init__(view, **kwargs)
-        self._may_act = may_act
-
-    def may_act(self, user, task) -> bool:
-        return user is not None and user.is_authenticated and self._may_act(user, notice_of(task))
-
-    def can_assign(self, user, task):
-        return task.owner_id is None and self.may_act(user, task)
-
-    def can_execute(self, user, task):
-        return is_owner(task.owner, user) and self.may_act(user, task)
+_NOTICE = "process__rectificationprocess__notice__"
 
 
-class RectificationFlow(flow.Flow):
+def operator_of_the_institution(user) -> Q:
+    if not actor_for(user).is_operator:
+        return NOBODY
+    return Q(**{f"{_NOTICE}institution__in": institutions_for(user).values("pk")})
+
+
+def inspection_team(user) -> Q:
+    official = actor_for(user).official
+    return Q(**{f"{_NOTICE}inspection__team": official}) if official is not None else NOBODY
+
+
+def head_of_the_issuing_department(user) -> Q:
+    actor = actor_for(user)
+    if actor.official is None or Role.HEAD not in actor.roles:
+        return NOBODY
+    return Q(**{f"{_NOTICE}department": actor.official.department_id})
+
+
+class RectificationFlow(ScopedFlow):
     """Rectification
 
     A rectification notice, the institution's report, the re-check and the closure.
     """
 
     process_class = RectificationProcess
+    desk_actors = ("official", "operator")
     process_title = _("Rectification")
     process_description = _("A rectification notice, the institution's report, the re-check and the closure.")
     process_summary_template = "{{ process.notice.number }} · {{ process.notice.institution.name }}"
@@ -75,14 +78,14 @@ class RectificationFlow(flow.Flow):
     start = flow.StartHandle(this.start_rectification).Next(this.submit_report)
 
     submit_report = (
-        ScopedView(views.submit_report, access.is_operator_of)
+        HumanTask(views.submit_report, operator_of_the_institution)
         .Annotation(title=_("Submit the rectification report"))
         .OnTimeout(this.deadline_passes_at, this.note_overdue, interrupting=False, title=_("Deadline passed"))
         .Next(this.recheck)
     )
 
     recheck = (
-        ScopedView(views.recheck, access.may_recheck)
+        HumanTask(views.recheck, inspection_team)
         .Annotation(title=_("Re-check the rectification"))
         .Next(this.recheck_outcome)
     )
@@ -96,7 +99,7 @@ class RectificationFlow(flow.Flow):
     )
 
     approve_closure = (
-        ScopedView(views.approve_closure, access.is_head_for)
+        HumanTask(views.approve_closure, head_of_the_issuing_department)
         .Annotation(title=_("Approve the closure"))
         .Next(this.closed)
     )
@@ -136,23 +139,13 @@ class RectificationFlow(flow.Flow):
 
     # --- who sees the process ----------------------------------------------------------------
 
-    def has_view_permission(self, user, obj=None):
-        if user is None or not user.is_authenticated:
-            return False
-        actor = actor_for(user)
-        if not (actor.is_admin or actor.is_official or actor.is_operator):
-            return False
-        if obj is None:
-            return True
-        return processes_for(user).filter(pk=obj.pk).exists()
-
-    def has_manage_permission(self, user, obj=None):
-        return user is not None and user.is_authenticated and actor_for(user).is_admin
+    @staticmethod
+    def processes_for(user):
+        """Rectification processes whose notice the user may see (filtered in SQL)."""
+        return RectificationProcess.objects.filter(notice__in=access.notices_for(user).values("pk"))
 
 
-def processes_for(user):
-    """Rectification processes whose notice the user may see (filtered in SQL)."""
-    return RectificationProcess.objects.filter(notice__in=access.notices_for(user).values("pk"))
+processes_for = RectificationFlow.processes_for
 
 
 def start_process(notice) -> RectificationProcess:

@@ -1,12 +1,11 @@
 """Task pages of the rectification process. Each calls one service, then completes its task.
 
-Viewflow wraps these views: `request.activation` is the task being done, and POSTs run
-under the process lock in a transaction. Who may open a task is checked before (flows.py).
+The glue (render, service errors into the form, finish) is workflows/pages.py. Who may open a
+task is its node's rule (flows.py), checked before; each service checks the user again.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from supervision.rectification import services, uploads
@@ -18,6 +17,7 @@ from supervision.rectification.forms import (
     RecheckForm,
 )
 from supervision.rectification.models import RecheckOutcome, RectificationNotice
+from workflows.pages import call_service, finish, task_page
 
 
 def _notice(request) -> RectificationNotice:
@@ -28,23 +28,8 @@ def _notice(request) -> RectificationNotice:
     )
 
 
-def _done(request, message):
-    """Complete the task and go where Viewflow sends the user next."""
-    activation = request.activation
-    activation.execute()
-    messages.success(request, message, fail_silently=True)
-    return redirect(activation.get_success_url(request))
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return list(error.messages)
-
-
 def _page(request, template, notice, **context):
-    return render(request, template, {
-        "activation": request.activation, "task": request.activation.task, "process": request.activation.process,
-        "notice": notice, "title": request.activation.flow_task.task_title, **context,
-    })
+    return task_page(request, template, notice=notice, **context)
 
 
 # --- the institution ---------------------------------------------------------------------------
@@ -71,12 +56,9 @@ def submit_report(request, **kwargs):
     problems: list[str] = []
 
     if action == "extension" and extension_form.is_valid():
-        try:
-            services.request_extension(request.user, notice, reason=extension_form.cleaned_data["reason"],
-                                       extra_days=extension_form.cleaned_data["extra_days"])
-        except ValidationError as e:
-            problems += _errors(e)
-        else:
+        if call_service(problems, services.request_extension, request.user, notice,
+                        reason=extension_form.cleaned_data["reason"],
+                        extra_days=extension_form.cleaned_data["extra_days"])[0]:
             # A side action: the report task stays open and the deadline keeps running.
             messages.success(request, _("Your extension request was sent to the department head."),
                              fail_silently=True)
@@ -99,12 +81,8 @@ def submit_report(request, **kwargs):
                          for item, form in answer_forms},
             )
         if valid and not problems:
-            try:
-                services.submit_report(request.user, notice, report)
-            except ValidationError as e:
-                problems += _errors(e)
-            else:
-                return _done(request, _("Your rectification report was submitted."))
+            if call_service(problems, services.submit_report, request.user, notice, report)[0]:
+                return finish(request, _("Your rectification report was submitted."))
         elif not problems:
             problems.append(_("Some answers need correcting; see the marked fields."))
         items = list(report.items.select_related("notice_item__finding").prefetch_related("evidence"))
@@ -124,13 +102,8 @@ def submit_report(request, **kwargs):
 def approve_closure(request, **kwargs):
     notice = _notice(request)
     problems = []
-    if request.method == "POST":
-        try:
-            services.close_rectification(request.user, notice)
-        except ValidationError as e:
-            problems += _errors(e)
-        else:
-            return _done(request, _("The rectification is closed."))
+    if request.method == "POST" and call_service(problems, services.close_rectification, request.user, notice)[0]:
+        return finish(request, _("The rectification is closed."))
     return _page(request, "rectification/task_approve_closure.html", notice, problems=problems,
                  **_report_context(notice))
 
@@ -155,12 +128,8 @@ def recheck(request, **kwargs):
     problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.record_recheck(request.user, notice, outcome=data["outcome"], reasons=data["reasons"],
-                                    method=data["method"], working_days=data["working_days"])
-        except ValidationError as e:
-            problems += _errors(e)
-        else:
-            return _done(request, _("The re-check was recorded."))
+        if call_service(problems, services.record_recheck, request.user, notice, outcome=data["outcome"],
+                        reasons=data["reasons"], method=data["method"], working_days=data["working_days"])[0]:
+            return finish(request, _("The re-check was recorded."))
     return _page(request, "rectification/task_recheck.html", notice, form=form, problems=problems,
                  day_range=day_range, **_report_context(notice))

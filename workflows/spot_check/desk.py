@@ -7,43 +7,12 @@ number first checks that the process is within reach: outsiders get 404, not a h
 Institution operators see nothing of this application.
 """
 
-from django.db.models import Q
-from django.urls import path
-from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.sampling import services
 from supervision.sampling.presentation import draw_summary
-from supervision.staff.access import actor_for
-from supervision.staff.models import Role
 from workflows.scoped import ScopedFlowAppViewset, ScopedProcessListView
 from workflows.spot_check.flows import SpotCheckFlow, processes_for
-from workflows.spot_check.models import SpotCheckProcess
-
-def _plans_of(*conditions):
-    """Processes whose plan meets a condition, as `process__in` (a hashed semi-join, one row per task:
-    joining the plan and its departments per task was measured slower, and the M2M join repeats rows)."""
-    return {"process__in": SpotCheckProcess.objects.filter(*conditions).values("pk")}
-
-
-def queue_q(user) -> Q:
-    """Open tasks the user may take, per node, in SQL (the stock queue goes by permissions)."""
-    actor = actor_for(user)
-    q = Q(pk__in=[])
-    if actor.official is None:
-        return q
-    department = actor.official.department_id
-    lead = _plans_of(Q(plan__department=department))
-    if Role.HEAD in actor.roles:
-        q |= Q(flow_task=SpotCheckFlow.approve, data__department=department)
-        q |= Q(flow_task__in=[SpotCheckFlow.confirm, SpotCheckFlow.run_draw], **lead)
-        # A re-draw's second head: any department of the plan (the requester is refused on taking it).
-        q |= Q(flow_task=SpotCheckFlow.approve_redraw,
-               **_plans_of(Q(plan__department=department) | Q(plan__participating_departments=department)))
-    if Role.PLANNER in actor.roles:
-        q |= Q(flow_task__in=[SpotCheckFlow.revise, SpotCheckFlow.run_draw], **lead)
-    return q
-
 
 class ProcessListView(ScopedProcessListView):
     template_name = "spot_check/process_list.html"
@@ -85,11 +54,7 @@ class SpotCheckAppViewset(ScopedFlowAppViewset):
     process_detail_view_class = ProcessDetailView
     summary_related = ("spotcheckprocess__plan",)
 
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="spotcheck:process_list"), name="index")
-
 
 APPLICATIONS: list = [
-    SpotCheckAppViewset(SpotCheckFlow, processes_for=processes_for, queue_q=queue_q, icon="casino"),
+    SpotCheckAppViewset(SpotCheckFlow, icon="casino"),
 ]

@@ -13,18 +13,17 @@ and one inspection is created per target.
 Each node calls a service of supervision.sampling; the facts live there.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.utils import is_owner
-from viewflow.workflow import flow, lock
-from viewflow.workflow.activation import Activation
-from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow import flow
 
-from supervision.core.models import Department
 from supervision.sampling import services
 from supervision.sampling.models import SpotCheckPlan
 from supervision.staff.access import actor_for
+from supervision.staff.models import Role
+from workflows.base import ScopedFlow
+from workflows.nodes import NOBODY, ForEach, HumanTask
 from workflows.spot_check import views
 from workflows.spot_check.models import SpotCheckProcess
 
@@ -33,90 +32,61 @@ def plan_of(activation_or_task) -> SpotCheckPlan:
     return services.plan_of_process(activation_or_task.process.pk)
 
 
-def task_department(task) -> Department | None:
-    pk = (task.data or {}).get("department")
-    return Department.objects.filter(pk=pk).first() if pk else None
+# --- who may take each step: one rule per step, in SQL (workflows/nodes.py) --------------------
 
 
-class ForEachActivation(SplitActivation):
-    """A split that creates one task per item of a branch's ``data_source`` (``task.data`` = item).
-
-    Viewflow's open edition documents ``data_source`` but creates each branch once; this is
-    the small part that is missing.
-    """
-
-    @Activation.status.super()
-    def activate(self):
-        for node, case, data_source in self.flow_task._branches:
-            if case and not case(self):
-                continue
-            for data in data_source(self) if data_source else [None]:
-                self.next_tasks.append((node, data))
-        if not self.next_tasks:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+def _plans_of(*conditions) -> Q:
+    """Tasks whose plan meets a condition, as `process__in` (a hashed semi-join, one row per task:
+    joining the plan and its departments per task was measured slower, and the M2M join repeats rows)."""
+    return Q(process__in=SpotCheckProcess.objects.filter(*conditions).values("pk"))
 
 
-class ForEach(flow.Split):
-    activation_class = ForEachActivation
-
-    def Next(self, node, case=None, data_source=None):
-        self._activate_next.append((node, case, data_source))
-        return self
+def _official(user, role):
+    actor = actor_for(user)
+    return actor.official if actor.official is not None and role in actor.roles else None
 
 
-class ScopedView(flow.View):
-    """A human task whose doers follow a domain rule (``may_act(user, plan, task)``), not a Django
-    permission. Task pages are reached only through the plan's jurisdiction scope (desk.py); here
-    we decide who may take and do the task. No cancel, undo or revive from the desk."""
-
-    cancel_view_class = None
-    undo_view_class = None
-    revive_view_class = None
-
-    def __init__(self, view, may_act, **kwargs):
-        super().__init__(view, **kwargs)
-        self._may_act = may_act
-
-    def may_act(self, user, task) -> bool:
-        return user is not None and user.is_authenticated and self._may_act(user, plan_of(task), task)
-
-    def can_assign(self, user, task):
-        return task.owner_id is None and self.may_act(user, task)
-
-    def can_execute(self, user, task):
-        return is_owner(task.owner, user) and self.may_act(user, task)
+def _lead(official) -> Q:
+    return _plans_of(Q(plan__department=official.department_id))
 
 
-def _may_approve(user, plan, task):
-    return services.is_head_of(user, task_department(task))
+def head_of_the_asked_department(user) -> Q:
+    head = _official(user, Role.HEAD)
+    return Q(data__department=head.department_id) if head else NOBODY
 
 
-def _may_revise(user, plan, task):
-    return services.may_revise(user, plan)
+def planner_of_the_lead_department(user) -> Q:
+    planner = _official(user, Role.PLANNER)
+    return _lead(planner) if planner else NOBODY
 
 
-def _may_run_draw(user, plan, task):
-    return services.may_run_draw(user, plan)
+def head_of_the_lead_department(user) -> Q:
+    head = _official(user, Role.HEAD)
+    return _lead(head) if head else NOBODY
 
 
-def _is_lead_head(user, plan, task):
-    return services.is_head_of(user, plan.department)
+def planner_or_head_of_the_lead_department(user) -> Q:
+    return planner_of_the_lead_department(user) | head_of_the_lead_department(user)
 
 
-def _may_decide_redraw(user, plan, task):
-    request = services.pending_redraw(plan)
-    return request is not None and services.may_decide_redraw(user, request)
+def second_head(user) -> Q:
+    """A head of any department of the plan who did not ask for the pending re-draw (two people)."""
+    head = _official(user, Role.HEAD)
+    if head is None:
+        return NOBODY
+    department = head.department_id
+    asked_by_them = _plans_of(Q(plan__draws__redraw_requests__approved__isnull=True,
+                                plan__draws__redraw_requests__requested_by=user))
+    return _plans_of(Q(plan__department=department) | Q(plan__participating_departments=department)) & ~asked_by_them
 
 
-class SpotCheckFlow(flow.Flow):
+class SpotCheckFlow(ScopedFlow):
     """Spot-check plan
 
     A double-random spot-check plan: approvals, a verifiable draw and its publication.
     """
 
     process_class = SpotCheckProcess
-    # Parallel approvals meet in a Join: two heads deciding at once must not both miss it.
-    lock_impl = lock.select_for_update_lock
     process_title = _("Spot-check plan")
     process_description = _("A double-random spot-check plan: approvals, a verifiable draw and its publication.")
     process_summary_template = "{{ process.plan.name }}"
@@ -136,7 +106,7 @@ class SpotCheckFlow(flow.Flow):
     )
 
     approve = (
-        ScopedView(views.approve_plan, _may_approve)
+        HumanTask(views.approve_plan, head_of_the_asked_department)
         .Annotation(title=_("Approve the plan"))
         .Next(this.approvals_in)
     )
@@ -155,7 +125,7 @@ class SpotCheckFlow(flow.Flow):
     )
 
     revise = (
-        ScopedView(views.revise_plan, _may_revise)
+        HumanTask(views.revise_plan, planner_of_the_lead_department)
         .Annotation(title=_("Revise the plan"))
         .Next(this.resubmitted_or_withdrawn)
     )
@@ -174,7 +144,7 @@ class SpotCheckFlow(flow.Flow):
     )
 
     run_draw = (
-        ScopedView(views.run_draw, _may_run_draw)
+        HumanTask(views.run_draw, planner_or_head_of_the_lead_department)
         .Annotation(title=_("Run the draw"))
         .Next(this.draw_feasible)
     )
@@ -187,7 +157,7 @@ class SpotCheckFlow(flow.Flow):
     )
 
     confirm = (
-        ScopedView(views.confirm_draw, _is_lead_head)
+        HumanTask(views.confirm_draw, head_of_the_lead_department)
         .Annotation(title=_("Confirm the draw"))
         .Next(this.confirmed_or_redrawn)
     )
@@ -200,7 +170,7 @@ class SpotCheckFlow(flow.Flow):
     )
 
     approve_redraw = (
-        ScopedView(views.approve_redraw, _may_decide_redraw)
+        HumanTask(views.approve_redraw, second_head)
         .Annotation(title=_("Approve the re-draw"))
         .Next(this.redraw_decided)
     )
@@ -255,20 +225,10 @@ class SpotCheckFlow(flow.Flow):
 
     # --- who sees the process ----------------------------------------------------------------
 
-    def has_view_permission(self, user, obj=None):
-        if user is None or not user.is_authenticated:
-            return False
-        actor = actor_for(user)
-        if not (actor.is_admin or actor.is_official):
-            return False
-        if obj is None:
-            return True
-        return processes_for(user).filter(pk=obj.pk).exists()
-
-    def has_manage_permission(self, user, obj=None):
-        return user is not None and user.is_authenticated and actor_for(user).is_admin
+    @staticmethod
+    def processes_for(user):
+        """Spot-check processes whose plan the user may see (filtered in SQL)."""
+        return SpotCheckProcess.objects.filter(plan__in=services.plans_for(user).values("pk"))
 
 
-def processes_for(user):
-    """Spot-check processes whose plan the user may see (filtered in SQL)."""
-    return SpotCheckProcess.objects.filter(plan__in=services.plans_for(user).values("pk"))
+processes_for = SpotCheckFlow.processes_for
