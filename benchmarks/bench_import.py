@@ -60,7 +60,7 @@ def institution_rows(first_serial: int):
 
     for serial in range(first_serial, first_serial + ROWS):
         district = DISTRICTS[serial % len(DISTRICTS)]
-        body = f"5299010{serial:010d}"[:17]
+        body = f"52990100{serial + 1:09d}"  # organisation code never all zeros (GB 32100)
         yield [
             body + check_character(body), f"基准养老院{serial}", district, STREETS[serial // 4 % len(STREETS)],
             f"{district}基准路{serial}号", serial % 300, f"{1000 + serial % 5000}.5", "民建民营", "养老机构", "非营利",

@@ -585,7 +585,9 @@ def build_institutions(plan: CityPlan, regions: dict, tally: Tally) -> dict:
         values["region"] = regions[spec.region_code]
         current = existing.get(spec.credit_code)
         if current is None:
-            new.append(Institution(credit_code=spec.credit_code, **values))
+            institution = Institution(credit_code=spec.credit_code, **values)
+            institution.phone_numbers = institution.normalised_phone_numbers()  # bulk_create skips save()
+            new.append(institution)
         else:
             _sync(Institution, current, {}, values, tally, "institution")
     if new:

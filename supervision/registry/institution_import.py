@@ -273,13 +273,17 @@ def _institution_from(check: RowCheck, parsers: dict, regions: RegionLookup, def
             values["credit_code_pending_reason"] = "-"  # its cell is reported already
         institution = Institution(**{k: v for k, v in values.items() if v is not None})
         model_problems(check, institution, _INSTITUTION_FIELD_COLUMNS,
-                       exclude=("region", "supervising_district", "latitude", "longitude"))
+                       exclude=("region", "supervising_district", "latitude", "longitude", "credit_code",
+                                "contact_phone"))
         return None
     _apply_defaults(check, values, defaults)
     values["for_profit"] = values["for_profit"] == "yes"
     institution = Institution(**{k: v for k, v in values.items() if v is not None})
     institution.phone_numbers = institution.normalised_phone_numbers()  # bulk_create skips save()
-    model_problems(check, institution, _INSTITUTION_FIELD_COLUMNS, exclude=("region", "supervising_district"))
+    # The credit code and phones were checked by their parsers (the code against the tree, with one
+    # query per province rather than one per row).
+    model_problems(check, institution, _INSTITUTION_FIELD_COLUMNS,
+                   exclude=("region", "supervising_district", "credit_code", "contact_phone"))
     return institution if check.ok else None
 
 
