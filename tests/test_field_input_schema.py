@@ -296,5 +296,6 @@ def test_a_hashed_record_content_is_what_the_tablet_computes(world):
 def test_a_photo_for_an_inspection_not_ones_own_is_a_404_with_a_message(world, client, inspection):
     foreign = scheduled_inspection(world, team=[world.inspector_y, world.head_x])
     for pk in (foreign.pk, 10**12):
-        response = begin(client, inspection, inspection=pk)
+        body = {"uuid": str(uuid.uuid4()), "inspection": pk, "item": "gb-4.4", "size": 10, "sha256": "a" * 64}
+        response = post_json(client, "/field/api/photos/", body)
         assert response.status_code == 404 and response.json()["message"]
