@@ -291,3 +291,11 @@ def test_a_hashed_record_content_is_what_the_tablet_computes(world):
                                                                severity="E")]
     text = '[["a","non_compliant","无“记录”","E",true,[]],["b","compliant","","",true,[]]]'
     assert content_sha256(answers) == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_a_photo_for_an_inspection_not_ones_own_is_a_404_with_a_message(world, client, inspection):
+    foreign = scheduled_inspection(world, team=[world.inspector_y, world.head_x])
+    for pk in (foreign.pk, 10**12):
+        body = {"uuid": str(uuid.uuid4()), "inspection": pk, "item": "gb-4.4", "size": 10, "sha256": "a" * 64}
+        response = post_json(client, "/field/api/photos/", body)
+        assert response.status_code == 404 and response.json()["message"]

@@ -130,8 +130,13 @@ def api_sync(request):
     try:
         sync.check_reach(request.user, batch.records)
     except sync.OutOfReach:
-        return JsonResponse({"error": "not_found", "message": _("This inspection is not one of yours.")}, status=404)
+        return _not_yours()
     return JsonResponse({"results": [sync.apply(request.user, r).as_dict() for r in batch.records]})
+
+
+def _not_yours() -> JsonResponse:
+    """Outside the user's teams (or no such inspection): 404, in the API's one shape."""
+    return JsonResponse({"error": "not_found", "message": _("This inspection is not one of yours.")}, status=404)
 
 
 def _photo_for(request, client_uuid) -> Photo:
@@ -158,7 +163,10 @@ def api_photo_begin(request):
         body = parse_body(schemas.PhotoBeginIn, request.body)
     except Invalid as e:
         return e.response()
-    inspection = access.get_team_inspection(request.user, body.inspection)
+    try:
+        inspection = access.get_team_inspection(request.user, body.inspection)
+    except Http404:
+        return _not_yours()
     try:
         photo = services.begin_photo(request.user, inspection, client_uuid=str(body.uuid), size=body.size,
                                      sha256=body.sha256, item_code=body.item, taken_at=body.taken_at)
