@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FilingsConfig(AppConfig):
+    name = "supervision.filings"
+    label = "filings"
+    verbose_name = _("Filings")
+
+    def ready(self):
+        from supervision.inspections.models import Inspection
+        from supervision.inspections.services import record_submitted
+        from supervision.filings.verification import verification_record_submitted  # noqa: I001
+
+        # A submitted filing-verification record: each broken commitment item is recorded.
+        record_submitted.connect(verification_record_submitted, sender=Inspection,
+                                 dispatch_uid="filings-verification-submitted")
