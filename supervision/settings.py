@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "workflows.spot_check",
     "workflows.rectification",
     "workflows.inspection",
+    "workflows.filing",
     "supervision.demo",
 ]
 
