@@ -108,6 +108,11 @@ for _module in RULE_MODULES:
     assert not _clash, f"{_module.__name__} redefines {_clash}"
     RULES.update(_module.RULES)
 
+# POSTs to the pages that change things: (builder, statuses[, data]) per name, from the same modules.
+POST_RULES = {}
+for _module in RULE_MODULES:
+    POST_RULES.update(getattr(_module, "POST_RULES", {}))
+
 # The Django admin: only administrators; everyone else is sent to the admin's login.
 ADMIN_SAMPLE = ["/admin/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
 
@@ -166,6 +171,18 @@ def test_each_persona_gets_exactly_the_expected_status_everywhere(client, full_w
             wrong.append(f"{name} {url}: got {response.status_code}, expected {expected[persona]}")
         if response.status_code == 302 and persona == "anonymous" and name not in {"set_language", "registry:home", "index"}:
             assert response["Location"].startswith("/accounts/login/"), (name, response["Location"])
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_the_expected_status_for_every_post(client, full_world, persona):
+    _login(client, full_world, persona)
+    wrong = []
+    for name, (build, expected, *data) in POST_RULES.items():
+        url = build(full_world)
+        response = client.post(url, data[0](full_world) if data else {})
+        if response.status_code != expected[persona]:
+            wrong.append(f"POST {name} {url}: got {response.status_code}, expected {expected[persona]}")
     assert wrong == [], "\n".join(wrong)
 
 

@@ -6,7 +6,10 @@
   lodged with the city (a non-profit registered at the city), though the premises are in the
   district: the city office checks it, the city supervises it.
 - Officials of other departments: none. Administrators: all.
-- Acting on a filing (the completeness check): planners and heads of the filing office itself.
+- Acting on a filing (the completeness check, 受理): planners of the filing office itself, who also
+  schedule the verification it leads to. Heads see and supervise.
+- The filing section is civil affairs' (and the operators'): officials of other departments are
+  refused it.
 """
 
 from django.db.models import Q
@@ -79,11 +82,10 @@ def is_operator_of(user, institution) -> bool:
 
 
 def may_check(user, filing) -> bool:
-    """The completeness check (受理): a planner or head of the office the filing was lodged with."""
+    """The completeness check (受理): a planner of the office the filing was lodged with."""
     actor = actor_for(user)
     return (actor.official is not None and filing.office_id is not None
-            and actor.official.department_id == filing.office_id
-            and bool(actor.roles & {Role.PLANNER, Role.HEAD}))
+            and actor.official.department_id == filing.office_id and Role.PLANNER in actor.roles)
 
 
 def is_filing_official(user) -> bool:

@@ -84,9 +84,20 @@ class FilingForm(forms.ModelForm):
         pass
 
     def valid_values(self) -> dict:
-        """The fields that parsed (after is_valid()): saved with the draft even if others did not."""
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data
-                and name not in self.errors}
+        """The fields that parsed (after is_valid()): saved with the draft even if others did not.
+
+        A field the request did not send is left alone (an unticked checkbox is sent as nothing,
+        so it counts only when the rest of the form came with it).
+        """
+        sent = {self.add_prefix(name) for name in self.fields} & set(self.data)
+        values = {}
+        for name in self.fields:
+            if name not in self.cleaned_data or name in self.errors:
+                continue
+            checkbox = isinstance(self.fields[name].widget, forms.CheckboxInput)
+            if self.add_prefix(name) in self.data or (checkbox and sent):
+                values[name] = self.cleaned_data[name]
+        return values
 
 
 class CertificateForm(forms.Form):

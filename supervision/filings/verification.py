@@ -75,10 +75,11 @@ def record_verification_outcome(inspection):
     from supervision.filings.services import record_credit_event
     from supervision.rectification import services as rectification
 
-    verification = FilingVerification.objects.select_related("filing", "institution").filter(
+    verification = FilingVerification.objects.select_related("filing", "institution", "inspection").filter(
         inspection=inspection).first()
     if verification is None:
         return None
+    inspection = verification.inspection  # as stored: the caller's copy may predate the submission
     findings = list(inspection.findings.filter(commitment_breach__isnull=True).order_by("pk"))
     today = clock.today()
     breaches, to_rectify = [], []

@@ -282,10 +282,11 @@ class BreachViewset(ScopedModelViewset):
     update_path = None
 
     def scope(self, user, queryset):
+        # Operators read their own commitment's standing on their portal, not here.
+        if not access.is_filing_official(user):
+            return queryset.none()
         q = access.filing_q(user, "filing__")
         queryset = queryset if q is None else queryset.filter(q)
-        if not (actor_for(user).is_admin or access.is_filing_official(user) or actor_for(user).is_operator):
-            return queryset.none()
         return queryset.select_related("filing__institution", "finding").order_by("-found_on", "-pk")
 
     def can_list(self, user):
@@ -370,7 +371,7 @@ class UnfiledViewset(ScopedModelViewset):
     model = Institution
     icon = Icon("report")
     title = _lazy("Operating without a filing")
-    list_columns = ("name", "district_name", "beds", "unfiled_since", "days_unfiled", "reported_label")
+    list_columns = ("name", "district_name", "beds", "since", "days_unfiled", "reported_label")
     list_filterset_class = UnfiledFilter
     list_search_fields = ["name", "credit_code"]
     list_paginate_by = 25
@@ -395,6 +396,11 @@ class UnfiledViewset(ScopedModelViewset):
 
     district_name.short_description = _lazy("District")
 
+    def since(self, obj):
+        return obj.unfiled_since
+
+    since.short_description = _lazy("Without a filing since")
+
     def days_unfiled(self, obj):
         return (clock.today() - obj.unfiled_since).days if obj.unfiled_since else ""
 
@@ -411,6 +417,8 @@ class UnfiledViewset(ScopedModelViewset):
             from django.http import HttpResponseNotAllowed
 
             return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request.user):
+            raise PermissionDenied
         institution = self.get_queryset(request).filter(pk=access.db_id(pk)).first()
         if institution is None:
             raise Http404
