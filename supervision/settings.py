@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "supervision.static_files.StaticFilesConfig",  # django.contrib.staticfiles without build leftovers
     "django.contrib.humanize",
     "django_filters",
     "guardian",
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "supervision.inspections",
     "supervision.sampling",
     "supervision.rectification",
+    "supervision.credit",
     "supervision.notifications",
     "supervision.documents",
     "supervision.disclosure",
@@ -223,3 +224,13 @@ FILING_VERIFICATION_WORKING_DAYS = env_int("FILING_VERIFICATION_WORKING_DAYS", 2
 FILING_REMINDER_WORKING_DAYS = env_int("FILING_REMINDER_WORKING_DAYS", 3, minimum=0)
 # A residential institution (养老机构) has at least this many beds [V].
 FILING_MIN_RESIDENTIAL_BEDS = env_int("FILING_MIN_RESIDENTIAL_BEDS", 10, minimum=1)
+
+# The field app's limits (issue 19): checked by the sync API's schema and announced to the tablet
+# in its bootstrap JSON, so that it warns while the inspector is still at the institution.
+FIELD_MAX_NOTE_CHARS = env_int("FIELD_MAX_NOTE_CHARS", 2000, minimum=1)
+FIELD_MAX_PHOTOS_PER_INSPECTION = env_int("FIELD_MAX_PHOTOS_PER_INSPECTION", 100, minimum=1)
+FIELD_MAX_PHOTOS_PER_ITEM = env_int("FIELD_MAX_PHOTOS_PER_ITEM", 10, minimum=1)
+FIELD_MAX_OPEN_UPLOADS = env_int("FIELD_MAX_OPEN_UPLOADS", 20, minimum=1)
+FIELD_MAX_PHOTO_BYTES = env_int("FIELD_MAX_PHOTO_BYTES", 8 * 1024 * 1024, minimum=1)
+# Evidence files an operator may attach to one finding of a rectification report.
+RECTIFICATION_MAX_FILES_PER_ITEM = env_int("RECTIFICATION_MAX_FILES_PER_ITEM", 10, minimum=1)

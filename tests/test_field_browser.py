@@ -141,7 +141,12 @@ def fill_in(page, inspection, non_compliant="gb-4.4"):
     page.mouse.up()
     first.locator("button[data-sign='drawn']").click()
     page.wait_for_selector("[data-signer^='o'] .state.sent")
-    page.locator("[data-signer^='o']").nth(1).locator("button[data-sign='confirmed']").click()
+    # The teammate confirms without drawing, with their own password.
+    teammate = page.locator("[data-signer^='o']").nth(1)
+    if teammate.locator("input[data-credential]").count():
+        signer = int(teammate.get_attribute("data-signer")[1:])
+        teammate.locator("input[data-credential]").fill("pw-" + inspection.team.get(pk=signer).user.username)
+    teammate.locator("button[data-sign='confirmed']").click()
     page.wait_for_function("document.querySelectorAll(\"[data-signer^='o'] .state.sent\").length === 2")
     page.fill("input[data-rep-name]", "王院长")
     page.locator("[data-signer='rep'] button[data-sign='confirmed']").click()
@@ -254,3 +259,61 @@ def test_a_rejected_record_shows_why_and_keeps_the_local_data(field):
     page.goto(f"{page.url.split('#')[0]}#/i/{inspection.pk}/review")
     page.wait_for_selector("#submit:not([disabled])")
     assert Inspection.objects.get(pk=inspection.pk).answers.count() == 0
+
+
+def _open_checklist(page, inspection):
+    page.click(f".card[data-inspection='{inspection.pk}'] a.btn")
+    page.click("#start")
+    page.wait_for_selector(".item[data-item]")
+
+
+def test_an_over_long_note_is_refused_on_the_tablet_with_the_announced_limit(field, settings):
+    world, inspection, context, page = field
+    settings.FIELD_MAX_NOTE_CHARS = 10  # announced in the bootstrap JSON
+    open_app(page)
+    _open_checklist(page, inspection)
+    box = page.locator(".item[data-item='gb-4.4']")
+    box.locator("button[data-value='non_compliant']").click()
+    box.locator("textarea[data-field='note']").fill("夜间交接班记录缺失，值班人员未签字")
+    message = page.wait_for_selector(".item[data-item='gb-4.4'] .msg.too-long")
+    assert "10" in message.inner_text()
+    page.goto(f"{page.url.split('#')[0]}#/i/{inspection.pk}/review")
+    page.wait_for_selector("[data-problem-item='gb-4.4']")
+    assert page.locator("#submit").is_disabled()
+
+
+def test_the_review_names_each_unanswered_item_and_jumps_to_it(field):
+    world, inspection, context, page = field
+    open_app(page)
+    _open_checklist(page, inspection)
+    first = next(item for _s, item in inspection.checklist.items() if item["answer"] != "text")
+    page.goto(f"{page.url.split('#')[0]}#/i/{inspection.pk}/review")
+    problem = page.wait_for_selector(f"[data-problem-item='{first['code']}']")
+    assert first["title"] in problem.inner_text()
+    problem.query_selector("a.go-to-item").click()
+    page.wait_for_selector(f".item.focus[data-item='{first['code']}']")
+
+
+def test_a_photo_that_cannot_be_read_is_reported_to_the_inspector(field):
+    world, inspection, context, page = field
+    open_app(page)
+    _open_checklist(page, inspection)
+    code = inspection.checklist.content["sections"][0]["items"][0]["code"]
+    page.locator(f".item[data-item='{code}'] input[type=file]").set_input_files(
+        {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": b"this is not a picture"})
+    message = page.wait_for_selector(f".item[data-item='{code}'] .photo-error")
+    assert "broken.jpg" in message.inner_text()
+    assert page.locator(f".item[data-item='{code}'] .thumbs img").count() == 0
+
+
+def test_changing_an_answer_after_signing_clears_the_signatures(field):
+    world, inspection, context, page = field
+    open_app(page)
+    fill_in(page, inspection)
+    first = inspection.checklist.content["sections"][0]["items"][0]
+    page.goto(f"{page.url.split('#')[0]}#/i/{inspection.pk}/s/0")
+    page.locator(f".item[data-item='{first['code']}'] button[data-value='not_applicable']").click()
+    page.wait_for_selector("#signatures-cleared")
+    page.goto(f"{page.url.split('#')[0]}#/i/{inspection.pk}/sign")
+    page.wait_for_selector("#signatures-cleared")
+    assert page.locator("[data-signer] .state.sent").count() == 0

@@ -27,7 +27,7 @@ def full_record(world, inspection, **overrides):
             {"role": "inspector", "official": world.inspector_x.official.pk, "name": "", "method": "drawn",
              "image": PNG, "at": "2026-12-01T03:00:00Z"},
             {"role": "inspector", "official": world.fire_inspector_x.official.pk, "name": "", "method": "confirmed",
-             "at": "2026-12-01T03:00:00Z"},
+             "at": "2026-12-01T03:00:00Z", "credential": "pw-" + world.fire_inspector_x.username},
             {"role": "representative", "name": "王院长", "method": "refused", "at": "2026-12-01T03:01:00Z"},
         ],
         "submit": True,
@@ -36,8 +36,27 @@ def full_record(world, inspection, **overrides):
     return record
 
 
+def content_sha256(answers):
+    """The digest each signer's mark binds (the field app computes the same one when they sign)."""
+    rows = sorted([a["item"], a.get("value", ""), a.get("note", ""), a.get("severity", ""),
+                   a.get("needs_rectification", True), list(a.get("photos", []))] for a in answers)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def signed(record):
+    """The record with every signature bound to its answers as they are now (unless a test set one)."""
+    try:
+        digest = content_sha256(record["answers"])
+        for signature in record.get("signatures", []):
+            signature.setdefault("content_sha256", digest)
+    except (TypeError, KeyError, AttributeError):
+        pass  # a hostile record is sent as it is
+    return record
+
+
 def send(client, *records):
-    response = client.post("/field/api/sync/", json.dumps({"records": list(records)}), content_type="application/json")
+    records = [signed(r) if isinstance(r, dict) and isinstance(r.get("answers"), list) else r for r in records]
+    response = client.post("/field/api/sync/", json.dumps({"records": records}), content_type="application/json")
     return response
 
 

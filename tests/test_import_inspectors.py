@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from supervision.core.models import AuditEntry
 from supervision.registry import imports
 from supervision.registry.models import ImportJob, ImportKind, ImportStatus
+from supervision.staff import inspector_import
 from supervision.staff.models import Official
 
 HEADERS = ["姓名", "所属部门", "所在区/街道", "执法证号", "证件有效期", "专长", "联系电话", "用户名", "角色"]
@@ -144,14 +145,14 @@ def test_an_inspectors_commit_that_breaks_midway_leaves_no_account_behind(world,
     rows = [person(f"王{i}", certificate=f"DH-10{i}") for i in range(3)]
     job = dry_run(world.head_x, rows)
     before = (User.objects.count(), Official.objects.count())
-    monkeypatch.setattr(imports, "BATCH_SIZE", 1)
-    real_record_created = imports.record_created
+    monkeypatch.setattr(inspector_import, "BATCH_SIZE", 1)
+    real_record_created = inspector_import.record_created
 
     def record_then_take_a_username(batch):
         real_record_created(batch)
         User.objects.get_or_create(username="DH-102")  # someone takes row 4's username meanwhile
 
-    monkeypatch.setattr(imports, "record_created", record_then_take_a_username)
+    monkeypatch.setattr(inspector_import, "record_created", record_then_take_a_username)
     job = commit(job)
     assert job.status == ImportStatus.FAILED
     assert (User.objects.count(), Official.objects.count()) == before

@@ -9,7 +9,7 @@ from django.db import IntegrityError, OperationalError
 from openpyxl import Workbook
 
 from supervision.core.models import AuditEntry
-from supervision.registry import imports
+from supervision.registry import imports, institution_import
 from supervision.registry.models import ImportJob, ImportKind, ImportStatus, Institution, InstitutionKind, Ownership
 from tests.factories import credit_code
 
@@ -201,8 +201,8 @@ def test_commit_is_all_or_nothing_when_the_database_refuses_a_row_midway(world, 
     job = dry_run(world.admin, csv_bytes(rows))
     assert job.status == ImportStatus.VALIDATED
     before = Institution.objects.count()
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
-    real_record_created = imports.record_created
+    monkeypatch.setattr(institution_import, "BATCH_SIZE", 2)
+    real_record_created = institution_import.record_created
 
     def record_then_conflict(batch):
         # After the first batch, someone registers row 5's code: the next INSERT breaks a constraint.
@@ -213,7 +213,7 @@ def test_commit_is_all_or_nothing_when_the_database_refuses_a_row_midway(world, 
                 ownership=Ownership.PRIVATE, address="别处1号", region=world.street_x1, legal_representative="王五",
             )
 
-    monkeypatch.setattr(imports, "record_created", record_then_conflict)
+    monkeypatch.setattr(institution_import, "record_created", record_then_conflict)
     job = commit(job)
 
     assert job.status == ImportStatus.FAILED

@@ -1,5 +1,7 @@
 """The inspection process: started by a draw's publication and by a planner's case check; moved by the record."""
 
+import uuid
+
 import pytest
 from viewflow.workflow.models import Task
 
@@ -27,7 +29,7 @@ def test_a_planner_creates_an_unannounced_case_check_from_the_desk(world, client
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/field/case-checks/new/", {
             "institution": world.inst_p.pk, "team": [world.inspector_x.official.pk, world.head_x.official.pk],
-            "reason": "投诉：夜间无人值班",
+            "reason": "投诉：夜间无人值班", "once": str(uuid.uuid4()),
         })
     assert response.status_code == 302
     inspection = Inspection.objects.get(kind="case")
@@ -38,7 +40,8 @@ def test_a_planner_creates_an_unannounced_case_check_from_the_desk(world, client
 def test_a_case_check_needs_two_inspectors(world, client):
     client.force_login(world.planner_x)
     response = client.post("/field/case-checks/new/", {
-        "institution": world.inst_p.pk, "team": [world.inspector_x.official.pk], "reason": "投诉"})
+        "institution": world.inst_p.pk, "team": [world.inspector_x.official.pk], "reason": "投诉",
+        "once": str(uuid.uuid4())})
     assert response.status_code == 200 and not Inspection.objects.exists()
 
 

@@ -114,7 +114,7 @@ for _module in RULE_MODULES:
     POST_RULES.update(getattr(_module, "POST_RULES", {}))
 
 # The Django admin: only administrators; everyone else is sent to the admin's login.
-ADMIN_SAMPLE = ["/admin/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
+ADMIN_SAMPLE = ["/admin/", "/admin/core/region/load/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
 
 
 def _walk(patterns, namespaces=()):

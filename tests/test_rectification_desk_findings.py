@@ -1,6 +1,8 @@
 """A team member records findings at the desk while the record is open, and issues a notice once
 it is submitted (the field flow records its own findings; a submitted record is not added to)."""
 
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -30,7 +32,7 @@ def test_a_team_member_records_findings_and_issues_a_notice(client, world):
     response = client.post(base + "findings/", {
         "item_title": "厨房无食品经营许可证", "description": "自设食堂未取得许可", "severity": "K",
         "major_hazard": "on", "fire_hazard": "", "legal_basis": "养老机构重大事故隐患判定标准第五条",
-        "needs_rectification": "on",
+        "needs_rectification": "on", "once": str(uuid.uuid4()),
     })
     assert response.status_code == 302
     finding = insp.findings.get()
@@ -53,7 +55,7 @@ def test_the_inspector_may_adjust_the_deadline_only_within_the_rule(client, worl
     insp = _open_inspection(world)
     client.force_login(world.inspector_x)
     client.post(f"/rectification/inspections/{insp.pk}/findings/", {
-        "item_title": "台账不全", "description": "缺少交接班记录", "severity": "A", "needs_rectification": "on"})
+        "item_title": "台账不全", "description": "缺少交接班记录", "severity": "A", "needs_rectification": "on", "once": str(uuid.uuid4())})
     finding = insp.findings.get()
     _submit(insp)
     response = client.post(f"/rectification/inspections/{insp.pk}/notice/", {
@@ -69,7 +71,7 @@ def test_a_major_hazard_must_be_immediate_jeopardy(client, world):
     client.force_login(world.inspector_x)
     response = client.post(f"/rectification/inspections/{insp.pk}/findings/", {
         "item_title": "彩钢板", "description": "易燃夹芯", "severity": "D", "major_hazard": "on",
-        "needs_rectification": "on"})
+        "needs_rectification": "on", "once": str(uuid.uuid4())})
     assert response.status_code == 200
     assert not insp.findings.exists()
 
@@ -81,7 +83,7 @@ def test_no_finding_is_added_at_the_desk_to_a_submitted_or_cancelled_inspection(
     insp.save(update_fields=["status"])
     client.force_login(world.inspector_x)
     response = client.post(f"/rectification/inspections/{insp.pk}/findings/", {
-        "item_title": "x", "description": "y", "severity": "G", "needs_rectification": "on"})
+        "item_title": "x", "description": "y", "severity": "G", "needs_rectification": "on", "once": str(uuid.uuid4())})
     assert response.status_code == 403
     assert not insp.findings.exists()
 

@@ -1,13 +1,14 @@
 """The institution asks for more time; the head grants it (the deadline moves) or refuses it.
 
 Asking is a side action: the report task stays open and the deadline keeps running while the
-head decides on the notice's extension page.
+head decides on the notice's extension page. The notices are issued on Monday 23 November 2026
+and the clock is set there: asking for an extension depends on the day it is asked.
 """
 
 import datetime as dt
-from unittest import mock
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -16,6 +17,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from supervision.rectification import services
 from supervision.rectification.models import EventKind
+from tests.clocks import local
 from tests.url_rules_rectification import (
     ask_extension,
     finding,
@@ -31,6 +33,11 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture(autouse=True)
+def _on_monday(time_machine):
+    time_machine.move_to(local(MONDAY), tick=False)
+
+
 def _notice(world):
     return issue(world, [finding(inspection(world), "G")], today=MONDAY)
 
@@ -41,9 +48,8 @@ def _timer(notice, **filters):
 
 
 def _at(day: dt.date):
-    """Pretend it is noon of `day` (local time)."""
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-    return mock.patch("django.utils.timezone.now", return_value=moment)
+    """For the block inside, it is noon of `day` (local time)."""
+    return time_machine.travel(local(day, 12), tick=False)
 
 
 def test_a_granted_extension_moves_the_deadline_by_working_days_and_the_timer_with_it(world):

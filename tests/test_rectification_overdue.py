@@ -1,11 +1,10 @@
 """The deadline timer: the day after the deadline the notice is marked overdue, once, the head and
 the institution are told, and a major fire hazard is flagged to the head as blacklist ground 4."""
 
-import contextlib
 import datetime as dt
-from unittest import mock
 
 import pytest
+import time_machine
 from django.utils import timezone
 from viewflow.workflow.timers import fire_due_timers
 
@@ -17,12 +16,9 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)
 
 
-@contextlib.contextmanager
 def frozen(at: dt.datetime):
-    """Freeze django.utils.timezone.now (and so localdate) at a local wall-clock time."""
-    moment = timezone.make_aware(at)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield moment
+    """For the block inside, the clock stands at `at`, a local wall-clock time."""
+    return time_machine.travel(timezone.make_aware(at), tick=False)
 
 
 def _issued(world, **flags):

@@ -6,9 +6,17 @@ import subprocess
 import pytest
 
 from supervision.rectification.documents import render_notice_pdf
+from tests.clocks import local
 from tests.url_rules_rectification import finding, inspection, issue
 
 pytestmark = pytest.mark.django_db
+MONDAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _on_monday(time_machine):
+    """The notices are issued on Monday 23 November 2026, and the PDF gives that day."""
+    time_machine.move_to(local(MONDAY), tick=False)
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -19,13 +27,14 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
 
 
 def test_the_notice_pdf_has_its_title_number_deadline_and_institution(world, tmp_path):
-    notice = issue(world, [finding(inspection(world), "G")], today=dt.date(2026, 11, 23))
+    notice = issue(world, [finding(inspection(world), "G")], today=MONDAY)
     pdf = render_notice_pdf(notice)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf, tmp_path).replace(" ", "")
     assert "责令限期整改通知书" in text
     assert notice.number in text
     assert "2026年12月7日" in text
+    assert "2026年11月23日" in text  # the day of issue
     assert "东湖颐养院" in text
     assert "消防通道堵塞" in text
 
@@ -45,7 +54,7 @@ def test_the_pdf_stays_the_notice_as_issued_after_an_extension_and_the_delivery(
     from supervision.rectification import services
     from tests.url_rules_rectification import ask_extension, grant_extension
 
-    notice = issue(world, [finding(inspection(world), "G")], today=dt.date(2026, 11, 23))
+    notice = issue(world, [finding(inspection(world), "G")], today=MONDAY)
     before = pdf_text(render_notice_pdf(notice), tmp_path)
     ask_extension(world, notice, days=5)
     grant_extension(world, notice)
@@ -64,7 +73,7 @@ def test_the_pdf_gives_the_day_of_the_inspection_and_a_qr_code_to_the_site_addre
 
     settings.SITE_URL = "https://jg.example.gov.cn"
     insp = inspection(world)  # scheduled for 2026-11-10
-    notice = issue(world, [finding(insp, "G")], today=dt.date(2026, 11, 23))
+    notice = issue(world, [finding(insp, "G")], today=MONDAY)
     context = notice_context(notice, verification_url(notice))
     assert context["inspected_on"] == "2026年11月10日"
     assert context["verify_url"] == f"https://jg.example.gov.cn/public/notices/{notice.public_token}/"

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.utils import viewprop
 from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow import flow
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import (
     DashboardProcessListView,
@@ -160,8 +161,13 @@ class ScopedTaskListView(_NodeFilterMixin, DashboardTaskListView):
         )
 
 
-def within_reach(view, processes_for):
-    """404 unless the process (and task) in the URL are within the user's reach."""
+def within_reach(view, processes_for, node=None):
+    """404 unless the process (and task) in the URL are within the user's reach.
+
+    With `node`, the task must also be a task of that node: a task URL names its step
+    (`/<flow>/<process>/<node>/<task>/<action>/`), and the node's permission rule and form
+    must never be applied to another step's task of the same process.
+    """
 
     def wrapper(request, *args, **kwargs):
         process_pk, task_pk = kwargs.get("process_pk"), kwargs.get("task_pk")
@@ -169,8 +175,10 @@ def within_reach(view, processes_for):
             raise Http404  # beyond any database id (and an OverflowError in the query)
         if not request.user.is_authenticated or not processes_for(request.user).filter(pk=process_pk).exists():
             raise Http404
-        if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
-            raise Http404
+        if task_pk is not None:
+            tasks = Task.objects.filter(pk=task_pk, process_id=process_pk)
+            if not (tasks.filter(flow_task=node) if node is not None else tasks).exists():
+                raise Http404
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = getattr(view, "__name__", "view")
@@ -180,24 +188,34 @@ def within_reach(view, processes_for):
 
 # Undo, revive and cancel rewrite history behind the domain's facts: none is offered in the desk.
 DROPPED_PAGES = {"undo", "revive", "cancel"}
+# Pages where a person takes or does a task: only human tasks (and a Start's form) have them.
+DOING_PAGES = {"assign", "unassign", "reassign", "execute"}
 
 
-def guard(patterns, processes_for, human_nodes=None, node=None):
+def is_done_by_people(node) -> bool:
+    """A node a person takes and does (a View, or a Start's form); gateways, handles, timers
+    and ends run by themselves and are never forced from a page."""
+    return isinstance(node, (flow.View, flow.Start))
+
+
+def guard(patterns, processes_for, flow_class, node=None):
     """Put every process or task page behind `within_reach`; drop the history-rewriting ones.
 
-    With `human_nodes`, forcing a non-human node by hand (its `execute` page) is dropped too.
+    Each node's pages check that the task in the URL is a task of that node; an automatic
+    node keeps only its index and detail pages (no assign, unassign or execute).
     """
     kept = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            guard(pattern.url_patterns, processes_for, human_nodes, pattern.namespace)
+            sub = flow_class.instance.node(pattern.namespace, no_obsolete=True) if pattern.namespace else None
+            guard(pattern.url_patterns, processes_for, flow_class, sub or node)
         elif isinstance(pattern, URLPattern):
             if pattern.name in DROPPED_PAGES:
                 continue
-            if human_nodes is not None and pattern.name == "execute" and node and node not in human_nodes:
+            if node is not None and pattern.name in DOING_PAGES and not is_done_by_people(node):
                 continue
             if "process_pk" in str(pattern.pattern):
-                pattern = URLPattern(pattern.pattern, within_reach(pattern.callback, processes_for),
+                pattern = URLPattern(pattern.pattern, within_reach(pattern.callback, processes_for, node),
                                      pattern.default_args, pattern.name)
         kept.append(pattern)
     patterns[:] = kept
@@ -220,8 +238,6 @@ class ScopedFlowAppViewset(FlowAppViewset):
     tasks_assign_path = None
     tasks_unassign_path = None
 
-    # Names of the nodes whose `execute` page is kept (None: all of them).
-    human_nodes = None
     # What the flow's process summary reads, from the base Process: joined in every task list
     # (without it a list makes a query or two per row for the process subclass and its record).
     summary_related: tuple = ()
@@ -229,6 +245,10 @@ class ScopedFlowAppViewset(FlowAppViewset):
     def __init__(self, flow_class, *, processes_for, queue_q, **kwargs):
         super().__init__(flow_class, **kwargs)
         self._processes_for, self._queue_q = processes_for, queue_q
+
+    @property
+    def flow_class(self):
+        return self._flow_class
 
     def processes_for(self, user):
         return self._processes_for(user)
@@ -255,6 +275,6 @@ class ScopedFlowAppViewset(FlowAppViewset):
 
     def _get_urls(self):
         patterns = super()._get_urls()
-        guard(patterns, self._processes_for, self.human_nodes)
+        guard(patterns, self._processes_for, self._flow_class)
         return patterns
 

@@ -24,6 +24,7 @@ PERIODIC: dict[str, tuple[int, str]] = {
     "workflow-timers": (30, "supervision.core.background.fire_workflow_timers"),
     "stale-import-jobs": (600, "supervision.registry.imports.fail_stale_jobs"),
     "rectification-provisional-deadlines": (3600, "supervision.rectification.services.refresh_provisional_deadlines"),
+    "credit-full-recompute": (86400, "supervision.credit.services.recompute_all"),
 }
 
 

@@ -11,10 +11,10 @@ import threading
 import time
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from supervision.core import clock
 from supervision.core.models import CalendarDay, HolidayYear
 from supervision.core.roles import is_administrator
 from supervision.core.workdays import WorkCalendar, WorkdayResult
@@ -76,7 +76,7 @@ def provisional_note(result: WorkdayResult) -> str:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def missing_calendar_years(horizon: int = WARNING_HORIZON_DAYS, today: dt.date | None = None) -> list[int]:

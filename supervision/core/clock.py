@@ -2,8 +2,10 @@
 
 Every rule here turns on the date: deadlines, publication windows, certificate validity, the
 age of a credit event. Product code asks `clock.today()` (the date in Asia/Shanghai, or the
-configured TIME_ZONE) and `clock.now()` (an aware datetime), never `date.today()` or
-`datetime.now()`. Tests move both together with the `frozen_today` fixture (time-machine).
+configured TIME_ZONE) and `clock.now()` (an aware datetime), never `timezone.now()`,
+`timezone.localdate()`, `date.today()` or `datetime.now()`; tests/test_clock_reads.py holds the
+sources to that. A test that depends on the date sets it, with time-machine's `time_machine`
+fixture (it moves both at once) or by passing the date to the service.
 """
 
 import datetime as dt
@@ -12,10 +14,10 @@ from django.utils import timezone
 
 
 def now() -> dt.datetime:
-    """The current moment, timezone-aware."""
+    """The current moment, timezone-aware (model fields take it as `default=clock.now`)."""
     return timezone.now()
 
 
 def today() -> dt.date:
     """Today's date where the bureau is (TIME_ZONE), not in UTC."""
-    return timezone.localdate()
+    return timezone.localdate(now())

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from supervision.core import clock
+
 Column = tuple[str, Callable[[object], object]]
 
 
@@ -35,7 +37,7 @@ class _Echo:
 
 
 def export_response(objects: Iterable, columns: list[Column], fmt: str, filename: str) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         writer = csv.writer(_Echo())
         # BOM first so Excel opens the UTF-8 file with the Chinese intact.

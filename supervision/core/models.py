@@ -47,8 +47,9 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
+        """上海市黄浦区: a name said once when a level repeats it (a municipality's city level)."""
         names = [r.name for r in self.ancestors()] + [self.name]
-        return "".join(names)
+        return "".join(name for n, name in enumerate(names) if n == 0 or name != names[n - 1])
 
     def ancestors(self) -> list["Region"]:
         chain, node = [], self.parent

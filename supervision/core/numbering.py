@@ -14,8 +14,8 @@ production runs PostgreSQL.
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.utils import timezone
 
+from supervision.core import clock
 from supervision.core.models import Department, DocumentCounter, DocumentType
 
 
@@ -33,7 +33,7 @@ def next_document_number(department: Department, doc_type_code: str, year: int |
             "next_document_number must run inside transaction.atomic() with the document it numbers, "
             "or a failure after it would leave a gap."
         )
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     doc_type = DocumentType.objects.get(code=doc_type_code)
     # get_or_create creates the year's row in a savepoint; if another transaction creates it at
     # the same moment, the unique constraint makes ours wait for theirs and fail, and

@@ -10,6 +10,11 @@ filters narrow them. The pager template (templates/viewflow/includes/list_pagina
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
 
+# Far beyond any list, and small enough that the page's OFFSET fits the database's integer:
+# ?page=99999999999999999999 is a missing page (404), not an overflow in the query (500).
+MAX_PAGE = 1_000_000
+
+
 class LookaheadPaginator(Paginator):
     lookahead = True  # read by the pager template
 
@@ -25,6 +30,8 @@ class LookaheadPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

@@ -143,7 +143,9 @@ class InstitutionSpec:
     operating_status: str
     latitude: Decimal
     longitude: Decimal
-    credit_class: str
+    # The kind of credit history the demo gives it ("A".."D" or "unrated"); the grade itself is
+    # scored from those events (supervision/demo/credit_demo.py), never set here.
+    credit_profile: str
 
 
 @dataclass(frozen=True)
@@ -359,7 +361,7 @@ def plan_institutions(seed: int = SEED) -> tuple[InstitutionSpec, ...]:
                     filing_status=filing, operating_status=operating,
                     latitude=_coordinate(street_lat + rng.uniform(-0.01, 0.01)),
                     longitude=_coordinate(street_lng + rng.uniform(-0.01, 0.01)),
-                    credit_class=_weighted(rng, CREDIT_WEIGHTS),
+                    credit_profile=_weighted(rng, CREDIT_WEIGHTS),
                 ))
     return tuple(specs)
 
@@ -550,7 +552,9 @@ def build_departments(plan: CityPlan, regions: dict, tally: Tally) -> dict:
     }
 
 
-INSTITUTION_FIELDS = tuple(f.name for f in fields(InstitutionSpec) if f.name not in ("credit_code", "region_code"))
+INSTITUTION_FIELDS = tuple(
+    f.name for f in fields(InstitutionSpec) if f.name not in ("credit_code", "region_code", "credit_profile")
+)
 
 
 def build_institutions(plan: CityPlan, regions: dict, tally: Tally) -> dict:

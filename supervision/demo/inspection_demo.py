@@ -7,7 +7,8 @@ one is left alone and a new one is scheduled for the day the demo runs.
 """
 
 from django.db import transaction
-from django.utils import timezone
+
+from supervision.core import clock
 
 TEAM = ("inspector_donghu1", "inspector_donghu2")
 DEPARTMENT = "东湖区民政局"
@@ -31,7 +32,7 @@ def seed_field_inspections() -> int:
         Institution.objects.filter(region__path__startswith=department.region.path, accounts__isnull=True)
         .order_by("pk")[:len(KINDS)]
     )
-    today = timezone.localdate()
+    today = clock.today()
     created = 0
     with transaction.atomic(), acting_as("seed_demo"):
         for institution, (kind, announced) in zip(institutions, KINDS, strict=False):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from supervision.core.models import Department
 from supervision.inspections.models import Inspection, TeamChange
-from supervision.registry.models import Institution
+from supervision.registry.models import Institution, supervised_q
 from supervision.staff.access import actor_for
 from supervision.staff.models import Role
 
@@ -105,7 +105,7 @@ def inspection_q(user, prefix: str = "") -> Q | None:
         kind=official.department.kind, region__path__startswith=path).values("pk")})
     team = Q(**{f"{prefix}pk__in": Inspection.team.through.objects.filter(official=official)
                 .values("inspection_id")})
-    place = Q(**{f"{prefix}institution__in": Institution.objects.filter(region__path__startswith=path).values("pk")})
+    place = Q(**{f"{prefix}institution__in": Institution.objects.filter(supervised_q(path)).values("pk")})
     return place & (line | team)
 
 

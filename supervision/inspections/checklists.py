@@ -11,7 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+
+from supervision.core import clock
 
 ANSWER_TYPES = {"compliance", "number", "text"}
 SEVERITIES = set("ABCDEFGHIJKL")
@@ -73,7 +74,7 @@ def publish(model, doc: dict, user=None, now=None):
             return latest, False
         template = model.objects.create(
             code=doc["code"], version=(latest.version + 1) if latest else 1, title=doc["title"], content=content,
-            content_sha256=digest, published_at=now or timezone.now(), published_by=user,
+            content_sha256=digest, published_at=now or clock.now(), published_by=user,
         )
     return template, True
 

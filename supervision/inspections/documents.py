@@ -3,8 +3,8 @@
 import base64
 
 from django.http import HttpResponse
-from django.utils import timezone
 
+from supervision.core import clock
 from supervision.documents.render import render_pdf
 from supervision.inspections.models import Answer
 
@@ -40,7 +40,7 @@ def record_context(inspection):
     return {
         "inspection": inspection, "institution": inspection.institution, "sections": sections,
         "findings": inspection.findings.all(), "signatures": signatures,
-        "team": inspection.team.all(), "now": timezone.now(),
+        "team": inspection.team.all(), "now": clock.now(),
     }
 
 

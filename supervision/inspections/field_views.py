@@ -5,6 +5,7 @@ checklists come from /field/api/inspections/ and stay in IndexedDB, so they open
 Every lookup is scoped to the requesting inspector's teams in SQL: anyone else gets 404.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -14,16 +15,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from supervision.inspections import access, services, sync
+from supervision.core import clock
+from supervision.core.schema import Invalid, parse_body
+from supervision.inspections import access, schemas, services, sync
 from supervision.inspections.models import InspectionStatus, Photo
 
-MAX_BATCH = 50
 STATIC_FILES = ["field/app.js", "field/field.css"]
+FIELD_STATIC = Path(settings.BASE_DIR) / "supervision" / "static" / "field"
 
 
 def _official_required(request):
@@ -38,13 +40,26 @@ def home(request):
     return render(request, "field/app.html", {"official": access.official_of(request.user)})
 
 
+def shell_version(source: str, assets: list[str]) -> str:
+    """A digest of the app shell (worker, asset URLs and files): the same on every server and restart.
+
+    Tablets re-install the shell only when it changed (Python's hash() differed per process).
+    """
+    digest = hashlib.sha256(source.encode("utf-8"))
+    for url in assets:
+        digest.update(url.encode("utf-8") + b"\0")
+    for name in STATIC_FILES:
+        digest.update((FIELD_STATIC.parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @login_not_required
 @require_GET
 def service_worker(request):
     """The service worker, served from /field/ so that its scope covers the field app."""
-    source = (Path(settings.BASE_DIR) / "supervision" / "static" / "field" / "sw.js").read_text(encoding="utf-8")
+    source = (FIELD_STATIC / "sw.js").read_text(encoding="utf-8")
     assets = [static(name) for name in STATIC_FILES] + ["/jsi18n/"]
-    version = str(abs(hash((source, tuple(assets)))))
+    version = shell_version(source, assets)
     body = f"const SHELL_VERSION = {json.dumps(version)};\nconst SHELL_ASSETS = {json.dumps(assets)};\n{source}"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
@@ -97,32 +112,26 @@ def api_inspections(request):
     official = access.official_of(request.user)
     return JsonResponse({
         "me": {"id": official.pk, "name": official.name},
-        "today": timezone.localdate().isoformat(),
+        "today": clock.today().isoformat(),
         "inspections": [inspection_payload(i) for i in inspections],
         "checklists": list(checklists.values()),
+        "limits": schemas.limits(),
     })
-
-
-def _json_body(request):
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 @require_POST
 def api_sync(request):
-    """A batch of records; one answer per record ({uuid, status, message})."""
+    """A batch of records (schemas.BatchIn); one answer per record ({uuid, status, message})."""
     _official_required(request)
-    body = _json_body(request)
-    records = body.get("records") if isinstance(body, dict) else None
-    if not isinstance(records, list) or len(records) > MAX_BATCH:
-        return JsonResponse({"error": _("The request is not a batch of records.")}, status=400)
     try:
-        sync.check_reach(request.user, records)
+        batch = parse_body(schemas.BatchIn, request.body)
+    except Invalid as e:
+        return e.response()
+    try:
+        sync.check_reach(request.user, batch.records)
     except sync.OutOfReach:
-        raise Http404 from None
-    return JsonResponse({"results": [sync.apply(request.user, r).as_dict() for r in records]})
+        return JsonResponse({"error": "not_found", "message": _("This inspection is not one of yours.")}, status=404)
+    return JsonResponse({"results": [sync.apply(request.user, r).as_dict() for r in batch.records]})
 
 
 def _photo_for(request, client_uuid) -> Photo:
@@ -145,16 +154,16 @@ def _photo_state(photo):
 def api_photo_begin(request):
     """Open the upload of one photo ({uuid, inspection, item, size, sha256}); idempotent on uuid."""
     _official_required(request)
-    body = _json_body(request)
-    if not isinstance(body, dict) or sync.parse_uuid(body.get("uuid")) is None:
-        return JsonResponse({"error": _("The photo has no valid identifier.")}, status=400)
-    inspection = access.get_team_inspection(request.user, body.get("inspection"))
     try:
-        photo = services.begin_photo(request.user, inspection, client_uuid=sync.parse_uuid(body["uuid"]),
-                                     size=body.get("size"), sha256=body.get("sha256"),
-                                     item_code=body.get("item") or "", taken_at=sync._when(body.get("taken_at")))
+        body = parse_body(schemas.PhotoBeginIn, request.body)
+    except Invalid as e:
+        return e.response()
+    inspection = access.get_team_inspection(request.user, body.inspection)
+    try:
+        photo = services.begin_photo(request.user, inspection, client_uuid=str(body.uuid), size=body.size,
+                                     sha256=body.sha256, item_code=body.item, taken_at=body.taken_at)
     except ValidationError as e:
-        return JsonResponse({"error": " ".join(e.messages)}, status=400)
+        return JsonResponse({"error": "refused", "message": " ".join(e.messages)}, status=400)
     return JsonResponse(_photo_state(photo))
 
 
@@ -165,13 +174,14 @@ def api_photo(request, client_uuid):
     photo = _photo_for(request, client_uuid)
     if request.method == "GET":
         return JsonResponse(_photo_state(photo))
-    try:
-        offset = int(request.GET.get("offset", ""))
-    except ValueError:
-        return JsonResponse({"error": _("The piece has no offset."), **_photo_state(photo)}, status=400)
+    raw_offset = request.GET.get("offset", "")
+    if not (raw_offset.isascii() and raw_offset.isdigit()) or len(raw_offset) > 10:  # 10 digits hold any photo size
+        return JsonResponse({"error": "invalid", "field": "offset", "message": _("The piece has no offset."),
+                             **_photo_state(photo)}, status=400)
+    offset = int(raw_offset)
     try:
         photo = services.append_chunk(request.user, photo, offset=offset, data=request.body)
     except ValidationError as e:
         photo.refresh_from_db()
-        return JsonResponse({"error": " ".join(e.messages), **_photo_state(photo)}, status=409)
+        return JsonResponse({"error": "refused", "message": " ".join(e.messages), **_photo_state(photo)}, status=409)
     return JsonResponse(_photo_state(photo))

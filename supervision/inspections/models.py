@@ -105,6 +105,10 @@ class Inspection(models.Model):
     )
     team = models.ManyToManyField(Official, verbose_name=_("team"), related_name="inspections")
     announced = models.BooleanField(_("announced in advance"), default=True)
+    # 个案检查: the complaint or lead that prompted the check (shown on the desk page and the record).
+    case_reason = models.TextField(_("complaint or lead"), blank=True)
+    # The desk form's one-time token (core/once.py): the same form posted twice creates one inspection.
+    form_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
     scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED
@@ -194,6 +198,8 @@ class Finding(models.Model):
     fire_hazard = models.BooleanField(_("fire hazard"), default=False)
     needs_rectification = models.BooleanField(_("needs rectification"), default=True)
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # A finding recorded at the desk: its form's one-time token (core/once.py), against double posts.
+    form_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("finding")
@@ -299,6 +305,10 @@ class Signature(models.Model):
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     image = models.FileField(_("image"), upload_to=_signature_path, blank=True)
     signed_at = models.DateTimeField(_("signed at"))
+    # The SHA-256 of the record's content the signer saw (sync.content_sha256): the mark binds it.
+    content_sha256 = models.CharField(_("content SHA-256"), max_length=64, blank=True)
+    # A teammate who confirmed without drawing, on another's tablet, by their own password.
+    confirmed_with_credentials = models.BooleanField(_("confirmed with own credentials"), default=False)
 
     class Meta:
         verbose_name = _("signature")
@@ -321,6 +331,8 @@ class SyncRecord(models.Model):
     official = models.ForeignKey(Official, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20)
     message = models.TextField(_("message"), blank=True)
+    # The record's fingerprint (sync.fingerprint): the same UUID with other content is no retry.
+    content_sha256 = models.CharField(_("content SHA-256"), max_length=64, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:

@@ -12,18 +12,23 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import math
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.calendar import add_working_days
 from supervision.core.numbering import next_document_number
+from supervision.credit import services as credit
+from supervision.credit.models import CreditEventKind
 from supervision.inspections import access, checklists
 from supervision.inspections.models import (
     NOTICE_DOCUMENT_TYPE,
@@ -46,6 +51,7 @@ record_submitted = Signal()
 inspection_scheduled = Signal()
 
 MIN_TEAM = 2
+MAX_DAYS_AHEAD = 366  # a check is planned at most a year ahead
 MAX_SIGNATURE_BYTES = 300_000
 COMPLIANCE_VALUES = {c.value for c in Answer.Compliance}
 
@@ -79,9 +85,23 @@ def bump_revision(inspection_pk):
 # --- scheduling ------------------------------------------------------------------------------
 
 
+def check_date_in_reach(day: dt.date | None, *, today: dt.date | None = None) -> None:
+    """A check is planned from today on, at most MAX_DAYS_AHEAD ahead (not 0001-01-01 nor 9999-12-31)."""
+    if day is None:
+        return
+    today = today or clock.today()
+    latest = today + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if not today <= day <= latest:
+        raise ValidationError(_("The date of the check must be between %(today)s and %(latest)s.")
+                              % {"today": today.isoformat(), "latest": latest.isoformat()})
+
+
 def schedule_inspection(user, *, institution, kind, team, announced=True, scheduled_for=None, checklist=None,
-                        department=None) -> Inspection:
-    """A planner creates an inspection (a case check from a complaint or lead is unannounced)."""
+                        department=None, case_reason: str = "", form_token=None) -> Inspection:
+    """A planner creates an inspection (a case check from a complaint or lead is unannounced).
+
+    A case check keeps its complaint or lead (`case_reason`), required.
+    """
     _require(access.may_plan_case_checks(user))
     actor_official = access.official_of(user)
     if not institutions_for(user).filter(pk=institution.pk).exists():
@@ -89,12 +109,16 @@ def schedule_inspection(user, *, institution, kind, team, announced=True, schedu
     team = list(team)
     if len({o.pk for o in team}) < MIN_TEAM:
         raise ValidationError(_("A team needs at least two inspectors."))
+    check_date_in_reach(scheduled_for)
+    case_reason = (case_reason or "").strip()
     if kind == InspectionKind.CASE:
         announced = False
+        if not case_reason:
+            raise ValidationError(_("Describe the complaint or lead that prompted the case check."))
     inspection = Inspection.objects.create(
         institution=institution, kind=kind, department=department or actor_official.department,
         announced=announced, scheduled_for=scheduled_for,
-        checklist=checklist,
+        checklist=checklist, case_reason=case_reason, form_token=form_token,
     )
     inspection.team.set(team)
     if inspection.checklist_id is None:
@@ -124,7 +148,8 @@ def issue_inspection_notice(user, inspection, *, scheduled_for: dt.date, today: 
         raise ValidationError(_("The notice was already issued."))
     if inspection.status != InspectionStatus.SCHEDULED:
         raise ValidationError(_("A notice is issued only before the check."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
+    check_date_in_reach(scheduled_for, today=today)
     days = notice_working_days()
     earliest = add_working_days(today, days).date
     if scheduled_for < earliest:
@@ -151,7 +176,7 @@ def record_notice_delivery(user, inspection, *, method: str, received_by: str = 
             raise ValidationError(_("The notice has not been issued yet."))
         if inspection.notice_delivered_at is not None:
             raise ValidationError(_("The delivery of the notice was already recorded."))
-        inspection.notice_delivered_at = at or timezone.now()
+        inspection.notice_delivered_at = at or clock.now()
         inspection.notice_delivery_method = method
         inspection.notice_received_by = (received_by or "").strip()[:60]
         inspection.save(update_fields=["notice_delivered_at", "notice_delivery_method", "notice_received_by"])
@@ -193,7 +218,7 @@ def start(user, inspection, *, at=None) -> Inspection:
         with transaction.atomic():
             locked = _locked(inspection)
             if locked.started_at is None:
-                locked.started_at = at or timezone.now()
+                locked.started_at = at or clock.now()
                 locked.status = InspectionStatus.IN_PROGRESS
                 _carry_notice_on_arrival(locked, locked.started_at)
                 locked.save(update_fields=fields)
@@ -224,6 +249,9 @@ def clean_answer(item: dict, raw: dict) -> dict:
             raise ValidationError(_("“%(item)s”: enter a number.") % {"item": title}) from None
     elif len(value) > 500:
         raise ValidationError(_("“%(item)s”: the answer is too long.") % {"item": title})
+    if len(note) > settings.FIELD_MAX_NOTE_CHARS:
+        raise ValidationError(_("“%(item)s”: the note is longer than %(limit)s characters.")
+                              % {"item": title, "limit": settings.FIELD_MAX_NOTE_CHARS})
     severity = str(raw.get("severity") or item.get("severity") or "")
     if value == Answer.Compliance.NON_COMPLIANT:
         if severity not in Severity.values:
@@ -232,7 +260,9 @@ def clean_answer(item: dict, raw: dict) -> dict:
             raise ValidationError(_("“%(item)s” is a major accident hazard: its severity is at least J.") % {"item": title})
         if not note:
             raise ValidationError(_("“%(item)s”: describe what is non-compliant.") % {"item": title})
-    return {"value": value, "note": note, "severity": severity if value == Answer.Compliance.NON_COMPLIANT else "",
+    non_compliant = value == Answer.Compliance.NON_COMPLIANT
+    # An item switched back to compliant (or n/a) loses its old finding note: it is not in the record.
+    return {"value": value, "note": note if non_compliant else "", "severity": severity if non_compliant else "",
             "needs_rectification": bool(raw.get("needs_rectification", True))}
 
 
@@ -251,7 +281,7 @@ def record_answers(user, inspection, answers: list[dict], *, at=None) -> list[An
         fields = clean_answer(item, raw)
         answer, _created = Answer.objects.update_or_create(
             inspection=inspection, item_code=item["code"],
-            defaults={**fields, "answered_by": official, "answered_at": at or timezone.now()},
+            defaults={**fields, "answered_by": official, "answered_at": at or clock.now()},
         )
         stored.append(answer)
     return stored
@@ -291,11 +321,16 @@ def decode_png(data_url: str) -> bytes:
 
 
 def sign(user, inspection, *, role: str, name: str, method: str, image: bytes | None = None, official=None,
-         at=None) -> Signature:
-    """An inspector of the team signs (drawn, or confirmed by tapping); the representative signs or refuses."""
+         at=None, content_sha256: str = "", credential: str | None = None) -> Signature:
+    """An inspector of the team signs (drawn, or confirmed by tapping); the representative signs or refuses.
+
+    A teammate confirming without drawing on the user's tablet proves it is them with their own
+    password (`credential`), checked here and recorded (`confirmed_with_credentials`).
+    """
     _require(access.is_team_member(user, inspection))
     _require_open(inspection)
     name = (name or "").strip()
+    by_credentials = False
     if method not in Signature.Method.values:
         raise ValidationError(_("Unknown way of signing."))
     if role == Signature.Role.INSPECTOR:
@@ -303,6 +338,12 @@ def sign(user, inspection, *, role: str, name: str, method: str, image: bytes | 
             raise ValidationError(_("Only inspectors of the team sign as inspectors."))
         if method == Signature.Method.REFUSED:
             raise ValidationError(_("An inspector cannot refuse to sign."))
+        if method == Signature.Method.CONFIRMED and official != access.official_of(user):
+            if not credential or not official.user.is_active or not official.user.check_password(credential):
+                raise ValidationError(_("%(name)s confirmed without drawing: that needs %(name)s's own password, "
+                                        "and it was missing or wrong. Ask %(name)s to sign again.")
+                                      % {"name": official.name})
+            by_credentials = True
         name = name or official.name
     elif role == Signature.Role.REPRESENTATIVE:
         official = None
@@ -317,7 +358,8 @@ def sign(user, inspection, *, role: str, name: str, method: str, image: bytes | 
         lookup["official"] = official
     Signature.objects.filter(**lookup).delete()
     signature = Signature(inspection=inspection, role=role, official=official, name=name[:60], method=method,
-                          signed_at=at or timezone.now())
+                          signed_at=at or clock.now(), content_sha256=content_sha256,
+                          confirmed_with_credentials=by_credentials)
     signature.save()
     if image and method == Signature.Method.DRAWN:
         signature.image.save(f"{role}.png", ContentFile(image), save=True)
@@ -334,10 +376,11 @@ def record_position(user, inspection, *, latitude, longitude, accuracy_m, at=Non
         lat, lon, acc = Decimal(str(latitude)), Decimal(str(longitude)), float(accuracy_m)
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError(_("The position is not readable.")) from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and acc >= 0):
+    if not (lat.is_finite() and lon.is_finite() and math.isfinite(acc)
+            and -90 <= lat <= 90 and -180 <= lon <= 180 and acc >= 0):
         raise ValidationError(_("The position is not readable."))
     inspection.latitude, inspection.longitude = lat.quantize(Decimal("0.000001")), lon.quantize(Decimal("0.000001"))
-    inspection.position_accuracy_m, inspection.position_at = acc, at or timezone.now()
+    inspection.position_accuracy_m, inspection.position_at = acc, at or clock.now()
     inspection.save(update_fields=["latitude", "longitude", "position_accuracy_m", "position_at"])
     return inspection
 
@@ -381,7 +424,7 @@ def submit_record(user, inspection, *, at=None) -> Inspection:
             problems.append(_("Items not answered yet: %(items)s.") % {"items": "、".join(unanswered[:5])})
         if problems:
             raise ValidationError(problems)
-        at = at or timezone.now()
+        at = at or clock.now()
         template = inspection.checklist
         for answer in inspection.answers.filter(value=Answer.Compliance.NON_COMPLIANT).order_by("pk"):
             item = template.item(answer.item_code)
@@ -400,9 +443,21 @@ def submit_record(user, inspection, *, at=None) -> Inspection:
         inspection.publicity_deadline = deadline.date
         inspection.publicity_deadline_provisional = deadline.provisional
         inspection.save()
+        _credit_events(user, inspection, timezone.localtime(at).date())
         submitted = inspection
         transaction.on_commit(lambda: record_submitted.send(sender=Inspection, inspection=submitted))
     return inspection
+
+
+def _credit_events(user, inspection, day):
+    """Each finding of the submitted record is a credit event by its severity cell; a clean record is one too."""
+    common = {"institution": inspection.institution, "department": inspection.department, "decided_on": day,
+              "recorded_by": user}
+    findings = list(inspection.findings.order_by("pk"))
+    for finding in findings:
+        credit.append(kind=CreditEventKind.FINDING, cell=finding.severity, source=finding, **common)
+    if not findings:
+        credit.append(kind=CreditEventKind.INSPECTION_WITHOUT_FINDINGS, source=inspection, **common)
 
 
 def review(user, inspection, *, outcome: str = ReviewOutcome.APPROVED, comment: str = "", at=None) -> Inspection:
@@ -420,7 +475,7 @@ def review(user, inspection, *, outcome: str = ReviewOutcome.APPROVED, comment: 
     comment = (comment or "").strip()
     if outcome == ReviewOutcome.REMARKS and not comment:
         raise ValidationError(_("Write the remarks for the team."))
-    inspection.reviewed_at, inspection.reviewed_by = at or timezone.now(), user
+    inspection.reviewed_at, inspection.reviewed_by = at or clock.now(), user
     inspection.review_outcome, inspection.review_comment = outcome, comment
     inspection.save(update_fields=["reviewed_at", "reviewed_by", "review_outcome", "review_comment"])
     return inspection
@@ -433,35 +488,88 @@ def findings_needing_rectification(inspection):
 
 # --- photos, uploaded in pieces ----------------------------------------------------------------
 
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_CHUNK_BYTES = 256 * 1024
+# Pieces of an upload in progress go through the storage API (not a local folder), so that the
+# app servers behind a load balancer share them; the whole photo is assembled from storage.
+PARTIAL_FOLDER = "partial-uploads"
 
 
 def begin_photo(user, inspection, *, client_uuid, size: int, sha256: str, item_code: str = "", taken_at=None) -> Photo:
-    """Open (or find again) the upload of one photo: idempotent on the client's UUID."""
+    """Open (or find again) the upload of one photo: idempotent on the client's UUID.
+
+    Within the limits (settings FIELD_MAX_*): the photo's size, photos per inspection and per
+    item, and uploads open at once on one inspection.
+    """
     _require(access.is_team_member(user, inspection))
     existing = Photo.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
-        if existing.inspection_id != inspection.pk:
-            raise ValidationError(_("This photo belongs to another inspection."))
-        return existing
+        return _same_photo(existing, inspection)
     _require_open(inspection)
-    if not isinstance(size, int) or not 0 < size <= MAX_PHOTO_BYTES:
-        raise ValidationError(_("A photo must be between 1 byte and 8 MB."))
+    if not isinstance(size, int) or not 0 < size <= settings.FIELD_MAX_PHOTO_BYTES:
+        raise ValidationError(_("A photo must be between 1 byte and %(mb)s MB.")
+                              % {"mb": settings.FIELD_MAX_PHOTO_BYTES // (1024 * 1024)})
     if not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValidationError(_("The photo's checksum is missing."))
-    if item_code and inspection.checklist and inspection.checklist.item(item_code) is None:
+    ensure_checklist(inspection)
+    if item_code and (inspection.checklist is None or inspection.checklist.item(item_code) is None):
         raise ValidationError(_("Unknown checklist item %(code)s.") % {"code": item_code})
-    return Photo.objects.create(client_uuid=client_uuid, inspection=inspection, item_code=item_code, size=size,
-                                sha256=sha256, uploaded_by=access.official_of(user), taken_at=taken_at)
+    try:
+        with transaction.atomic():
+            locked = _locked(inspection)  # the counts below hold against concurrent uploads
+            photos = Photo.objects.filter(inspection=locked)
+            if photos.count() >= settings.FIELD_MAX_PHOTOS_PER_INSPECTION:
+                raise ValidationError(_("This inspection already has %(limit)s photos, the most allowed.")
+                                      % {"limit": settings.FIELD_MAX_PHOTOS_PER_INSPECTION})
+            if item_code and photos.filter(item_code=item_code).count() >= settings.FIELD_MAX_PHOTOS_PER_ITEM:
+                raise ValidationError(_("This item already has %(limit)s photos, the most allowed.")
+                                      % {"limit": settings.FIELD_MAX_PHOTOS_PER_ITEM})
+            if photos.filter(completed_at__isnull=True).count() >= settings.FIELD_MAX_OPEN_UPLOADS:
+                raise ValidationError(_("%(limit)s photos of this inspection are still uploading; "
+                                        "wait until they are done.") % {"limit": settings.FIELD_MAX_OPEN_UPLOADS})
+            return Photo.objects.create(client_uuid=client_uuid, inspection=locked, item_code=item_code, size=size,
+                                        sha256=sha256, uploaded_by=access.official_of(user), taken_at=taken_at)
+    except IntegrityError:
+        # The same photo begun concurrently (a retry): that one counts.
+        existing = Photo.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return _same_photo(existing, inspection)
 
 
-def _partial_path(photo):
-    from django.conf import settings
+def _same_photo(existing, inspection) -> Photo:
+    if existing.inspection_id != inspection.pk:
+        raise ValidationError(_("This photo belongs to another inspection."))
+    return existing
 
-    folder = settings.MEDIA_ROOT / "partial-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{photo.client_uuid}.part"
+
+def _piece_name(photo, offset: int) -> str:
+    return f"{PARTIAL_FOLDER}/{photo.client_uuid}/{offset:010d}.part"
+
+
+def _pieces(photo) -> list[str]:
+    folder = f"{PARTIAL_FOLDER}/{photo.client_uuid}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(f"{folder}/{name}" for name in files if name.endswith(".part"))
+
+
+def _discard_pieces(photo) -> None:
+    for name in _pieces(photo):
+        default_storage.delete(name)
+
+
+def _assemble(photo) -> bytes:
+    """The pieces received so far, in order (each named by its offset), as one photo."""
+    content = bytearray()
+    for name in _pieces(photo):
+        offset = int(name.rsplit("/", 1)[1].split(".")[0])
+        if offset != len(content):
+            continue  # a piece from an upload that started over; the ones in order make the photo
+        with default_storage.open(name, "rb") as f:
+            content += f.read()
+    return bytes(content)
 
 
 def append_chunk(user, photo, *, offset: int, data: bytes) -> Photo:
@@ -484,23 +592,22 @@ def append_chunk(user, photo, *, offset: int, data: bytes) -> Photo:
             raise ValidationError(_("Pieces must be sent in order."))
         if photo.received + len(data) > photo.size:
             raise ValidationError(_("The photo is larger than announced."))
-        path = _partial_path(photo)
-        with open(path, "r+b" if path.exists() else "wb") as f:
-            f.truncate(photo.received)
-            f.seek(photo.received)
-            f.write(data)
+        name = _piece_name(photo, offset)
+        if default_storage.exists(name):  # left by an attempt whose answer was lost
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
         photo.received += len(data)
         if photo.received == photo.size:
-            content = path.read_bytes()
-            if hashlib.sha256(content).hexdigest() != photo.sha256:
-                path.unlink(missing_ok=True)
+            content = _assemble(photo)
+            if len(content) != photo.size or hashlib.sha256(content).hexdigest() != photo.sha256:
+                _discard_pieces(photo)
                 photo.received = 0
                 photo.save(update_fields=["received"])
                 damaged = True
             else:
                 photo.file.save(f"{photo.client_uuid}.jpg", ContentFile(content), save=False)
-                photo.completed_at = timezone.now()
-                path.unlink(missing_ok=True)
+                photo.completed_at = clock.now()
+                _discard_pieces(photo)
         if not damaged:
             photo.save()
     if damaged:

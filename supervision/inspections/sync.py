@@ -5,20 +5,26 @@ stored twice. Each record is validated on its own and answered on its own: `stor
 `duplicate`, `rejected` (with what to fix; the tablet keeps its data) or `conflict` (the
 inspection was reassigned, cancelled, submitted by someone else or changed since the tablet
 fetched it: shown to the inspector, never dropped). Rejections and conflicts are not stored,
-so the same record may be sent again once fixed.
+so the same record may be sent again once fixed. A UUID already stored for another inspection or
+another content is `rejected` with its reason (never a `duplicate`: the tablet would drop a record
+the server never kept); a concurrent retry of the same record is a `duplicate`.
+
+The batch was checked against its schema (schemas.BatchIn) before anything here runs; the
+signatures are bound to the SHA-256 of the answers they saw (`content_sha256`).
 """
 
+import hashlib
+import json
 import uuid as uuidlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from supervision.inspections import access, services
 from supervision.inspections.models import Answer, Inspection, InspectionStatus, Photo, Signature, SyncRecord
+from supervision.inspections.schemas import AnswerIn, RecordIn
 
 STORED, DUPLICATE, REJECTED, CONFLICT = "stored", "duplicate", "rejected", "conflict"
 
@@ -44,47 +50,74 @@ def parse_uuid(value) -> str | None:
         return None
 
 
-def _when(value):
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None:
-        return None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.utc)
+def content_sha256(answers: list[AnswerIn]) -> str:
+    """The SHA-256 of what the signers saw: every answer, note, severity and photo, by item.
+
+    The field app computes the same digest (app.js `contentSha256`) when each signer signs:
+    compact JSON of [item, value, note, severity, needs_rectification, photos] rows sorted by item.
+    """
+    rows = sorted([a.item, a.value, a.note, a.severity, a.needs_rectification, [str(p) for p in a.photos]]
+                  for a in answers)
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def check_reach(user, records) -> None:
+def fingerprint(record: RecordIn) -> str:
+    """The whole record (without a teammate's password): a retry is the same bytes of meaning."""
+    data = record.model_dump(mode="json")
+    for signature in data["signatures"]:
+        signature.pop("credential", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def check_reach(user, records: list[RecordIn]) -> None:
     """Raise OutOfReach unless every record names an inspection on the user's teams (now or before)."""
     for record in records:
-        pk = record.get("inspection") if isinstance(record, dict) else None
-        if not isinstance(pk, int):
-            continue  # rejected per record below
+        pk = record.inspection
         if not access.team_inspections(user).filter(pk=pk).exists() and not access.was_on_team(user, pk):
             raise OutOfReach
 
 
-def apply(user, record: dict) -> Result:
-    client_uuid = parse_uuid(record.get("uuid")) if isinstance(record, dict) else None
-    if client_uuid is None:
-        return Result(str(record.get("uuid", "") if isinstance(record, dict) else ""), REJECTED,
-                      _("The record has no valid identifier."))
+def _earlier(client_uuid: str, record: RecordIn, digest: str) -> Result | None:
+    """The answer to a UUID already stored: the same record is a duplicate, anything else a rejection."""
     done = SyncRecord.objects.filter(client_uuid=client_uuid).first()
-    if done is not None:
-        return Result(client_uuid, DUPLICATE, _("Already received."))
-    inspection = access.team_inspections(user).filter(pk=record.get("inspection")).first()
+    if done is None:
+        return None
+    if done.inspection_id != record.inspection:
+        return Result(client_uuid, REJECTED, _("This record's identifier was already used for another inspection; "
+                                               "it was not stored. Submit the record again."))
+    if done.content_sha256 and done.content_sha256 != digest:
+        return Result(client_uuid, REJECTED, _("This record's identifier was already used for a different record; "
+                                               "it was not stored. Submit the record again."))
+    return Result(client_uuid, DUPLICATE, _("Already received."))
+
+
+def apply(user, record: RecordIn) -> Result:
+    client_uuid, digest = str(record.uuid), fingerprint(record)
+    earlier = _earlier(client_uuid, record, digest)
+    if earlier is not None:
+        return earlier
+    inspection = access.team_inspections(user).filter(pk=record.inspection).first()
     if inspection is None:
         return Result(client_uuid, CONFLICT, _("This inspection was reassigned to other inspectors."))
     try:
         with transaction.atomic():
             inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+            # A concurrent retry of this very record may have stored it while this one waited for the lock.
+            earlier = _earlier(client_uuid, record, digest)
+            if earlier is not None:
+                return earlier
             conflict = _conflict(inspection, record)
             if conflict:
                 return Result(client_uuid, CONFLICT, conflict)
             _store(user, inspection, record)
-            SyncRecord.objects.create(client_uuid=client_uuid, inspection=inspection,
+            SyncRecord.objects.create(client_uuid=client_uuid, inspection=inspection, content_sha256=digest,
                                       official=access.official_of(user), status=STORED)
     except IntegrityError:
         # The same UUID stored concurrently by another request: that one counts.
-        if SyncRecord.objects.filter(client_uuid=client_uuid).exists():
-            return Result(client_uuid, DUPLICATE, _("Already received."))
+        earlier = _earlier(client_uuid, record, digest)
+        if earlier is not None:
+            return earlier
         raise
     except ValidationError as e:
         return Result(client_uuid, REJECTED, " ".join(e.messages))
@@ -93,55 +126,51 @@ def apply(user, record: dict) -> Result:
     return Result(client_uuid, STORED, _("Received."))
 
 
-def _conflict(inspection, record) -> str:
+def _conflict(inspection, record: RecordIn) -> str:
     if inspection.status == InspectionStatus.CANCELLED:
         return _("This inspection was cancelled.")
     if inspection.status == InspectionStatus.SUBMITTED:
         return _("The record of this inspection was already submitted from another device.")
-    if record.get("revision") != inspection.revision:
+    if record.revision != inspection.revision:
         return _("This inspection was changed on the server after you opened it (team, date or notice). "
                  "Reload it and check your answers.")
     return ""
 
 
-def _store(user, inspection, record):
-    services.start(user, inspection, at=_when(record.get("started_at")))
-    answers = record.get("answers")
-    if not isinstance(answers, list):
-        raise ValidationError(_("The record has no answers."))
-    services.record_answers(user, inspection, answers)
-    _check_photos(inspection, answers)
-    position = record.get("position")
-    if isinstance(position, dict):
-        services.record_position(user, inspection, latitude=position.get("latitude"),
-                                 longitude=position.get("longitude"), accuracy_m=position.get("accuracy"),
-                                 at=_when(position.get("at")))
-    team = {o.pk: o for o in inspection.team.all()}
-    for raw in record.get("signatures") or []:
-        if not isinstance(raw, dict):
-            raise ValidationError(_("A signature is not readable."))
-        method = raw.get("method")
-        image = services.decode_png(raw.get("image")) if method == Signature.Method.DRAWN else None
-        services.sign(user, inspection, role=raw.get("role"), name=raw.get("name", ""), method=method, image=image,
-                      official=team.get(raw.get("official")), at=_when(raw.get("at")))
-    if record.get("finished_at"):
-        inspection.finished_at = _when(record.get("finished_at"))
+def _store(user, inspection, record: RecordIn):
+    services.start(user, inspection, at=record.started_at)
+    services.record_answers(user, inspection, [a.model_dump(mode="json") for a in record.answers])
+    _check_photos(inspection, record.answers)
+    if record.position is not None:
+        position = record.position
+        services.record_position(user, inspection, latitude=position.latitude, longitude=position.longitude,
+                                 accuracy_m=position.accuracy, at=position.at)
+    team = {o.pk: o for o in inspection.team.select_related("user")}
+    digest = content_sha256(record.answers)
+    for raw in record.signatures:
+        signer = team.get(raw.official) if raw.role == Signature.Role.INSPECTOR else None
+        if raw.content_sha256 != digest:
+            who = signer.name if signer is not None else (raw.name or _("the institution's representative"))
+            raise ValidationError(_("The record was changed after %(name)s signed: ask %(name)s to sign again.")
+                                  % {"name": who})
+        image = services.decode_png(raw.image) if raw.method == Signature.Method.DRAWN else None
+        services.sign(user, inspection, role=raw.role, name=raw.name, method=raw.method, image=image,
+                      official=signer, at=raw.at, content_sha256=digest, credential=raw.credential)
+    if record.finished_at:
+        inspection.finished_at = record.finished_at
         inspection.save(update_fields=["finished_at"])
-    if record.get("submit", True):
+    if record.submit:
         services.submit_record(user, inspection)
 
 
-def _check_photos(inspection, answers):
+def _check_photos(inspection, answers: list[AnswerIn]):
     """Photos named by answers must have arrived whole; a required photo must be there."""
     for raw in answers:
-        item = inspection.checklist.item(raw.get("item"))
-        photos = [parse_uuid(p) for p in raw.get("photos") or []]
-        if None in photos:
-            raise ValidationError(_("A photo reference is not readable."))
+        item = inspection.checklist.item(raw.item)
+        photos = [str(p) for p in raw.photos]
         found = Photo.objects.filter(inspection=inspection, client_uuid__in=photos)
         if found.count() != len(set(photos)) or found.filter(completed_at__isnull=True).exists():
             raise ValidationError(_("“%(item)s”: a photo has not finished uploading yet.") % {"item": item["title"]})
         found.exclude(item_code=item["code"]).update(item_code=item["code"])
-        if (raw.get("value") == Answer.Compliance.NON_COMPLIANT and item.get("photo_required")
-                and not photos):
+        if raw.value == Answer.Compliance.NON_COMPLIANT and item.get("photo_required") and not photos:
             raise ValidationError(_("“%(item)s”: a photo is required for a non-compliant answer.") % {"item": item["title"]})

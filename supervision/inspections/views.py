@@ -3,15 +3,15 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from supervision.core.once import create_once, token_field
 from supervision.inspections import access, documents, services
-from supervision.inspections.models import ChecklistTemplate, InspectionKind
+from supervision.inspections.models import ChecklistTemplate, Inspection, InspectionKind
 from supervision.registry.access import institutions_for
 from supervision.staff.access import actor_for
 from supervision.staff.models import Official
@@ -36,7 +36,9 @@ class CaseCheckForm(forms.Form):
     team = forms.ModelMultipleChoiceField(label=gettext_lazy("Team (at least two inspectors)"), queryset=None)
     checklist = forms.ModelChoiceField(label=gettext_lazy("Checklist"), queryset=None, required=False)
     scheduled_for = forms.DateField(label=gettext_lazy("Date"), required=False)
-    reason = forms.CharField(label=gettext_lazy("Complaint or lead"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=gettext_lazy("Complaint or lead"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    once = token_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,22 +58,28 @@ class CaseCheckForm(forms.Form):
 
 
 def new_case_check(request):
-    """个案检查: a planner creates an unannounced check from a complaint or lead."""
+    """个案检查: a planner creates an unannounced check from a complaint or lead (kept with it).
+
+    Posted twice (a double click, a reload), the form creates one inspection (core/once.py).
+    """
     if not access.may_plan_case_checks(request.user):
         raise PermissionDenied
     form = CaseCheckForm(request.POST or None, user=request.user)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                inspection = services.schedule_inspection(
-                    request.user, institution=form.cleaned_data["institution"], kind=InspectionKind.CASE,
-                    team=form.cleaned_data["team"], announced=False,
-                    scheduled_for=form.cleaned_data["scheduled_for"], checklist=form.cleaned_data["checklist"],
-                )
+            _inspection, created = create_once(Inspection, data["once"], lambda: services.schedule_inspection(
+                request.user, institution=data["institution"], kind=InspectionKind.CASE, team=data["team"],
+                announced=False, scheduled_for=data["scheduled_for"], checklist=data["checklist"],
+                case_reason=data["reason"], form_token=data["once"],
+            ))
         except ValidationError as e:
             for message in e.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("The case check was created (unannounced)."))
+            if created:
+                messages.success(request, _("The case check was created (unannounced)."))
+            else:
+                messages.info(request, _("This form was already sent: the case check exists once."))
             return redirect("field:new_case_check")
     return render(request, "inspections/new_case_check.html", {"form": form, "title": _("New case check")})

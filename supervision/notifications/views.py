@@ -2,11 +2,11 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from supervision.core import clock
 from supervision.notifications.models import Notification
 
 
@@ -29,7 +29,7 @@ def mark_read(request, pk):
     """Mark one notification read and follow its link (only the recipient's own)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     link = notification.link
     if request.POST.get("follow") and link and url_has_allowed_host_and_scheme(link, {request.get_host()}):
@@ -39,5 +39,5 @@ def mark_read(request, pk):
 
 @require_POST
 def mark_all_read(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=clock.now())
     return redirect("notifications:index")

@@ -3,8 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from supervision.core import clock
 from supervision.core.calendar import add_working_days
 from supervision.core.workdays import WorkdayResult
 from supervision.rectification.models import DeadlineRule, EventKind
@@ -40,7 +39,7 @@ def deadline_after(start: dt.date, working_days: int) -> WorkdayResult:
 
 def due_soon_limit(today: dt.date | None = None) -> dt.date:
     """Open notices due on or before this date (and not yet past) are 'due within 3 working days'."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return add_working_days(today, DUE_SOON_WORKING_DAYS).date
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.once import token_field
 from supervision.inspections.models import Finding
 from supervision.rectification.models import (
     DeliveryMethod,
@@ -29,6 +30,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class FindingForm(forms.ModelForm):
     """A finding recorded at the desk (until the field UI records them on the tablet)."""
+
+    once = token_field()
 
     class Meta:
         model = Finding

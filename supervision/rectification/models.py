@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core import clock
 from supervision.core.models import Department
 from supervision.inspections.models import Finding, Inspection, Severity
 from supervision.registry.models import Institution
@@ -96,7 +96,7 @@ class NoticeQuerySet(models.QuerySet):
         In order: closed; escalated; a submitted report not yet re-checked; the last re-check
         passed; past the deadline; the last re-check failed; otherwise issued.
         """
-        today = today or timezone.localdate()
+        today = today or clock.today()
         last_outcome = models.Subquery(
             ReCheck.objects.filter(notice=models.OuterRef("pk")).order_by("-pk").values("outcome")[:1]
         )
@@ -133,7 +133,7 @@ class RectificationNotice(models.Model):
     )
     findings = models.ManyToManyField(Finding, verbose_name=_("findings"), through="NoticeItem", related_name="+")
     number = models.CharField(_("number"), max_length=60, unique=True)
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -278,7 +278,7 @@ def _evidence_upload_to(instance, filename):
     import uuid
 
     extension = os.path.splitext(filename)[1].lower()[:10]
-    return f"rectification/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return f"rectification/{clock.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 class EvidenceFile(models.Model):
@@ -317,7 +317,7 @@ class ReCheck(models.Model):
     reasons = models.TextField(_("findings of the re-check"), blank=True)
     new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
     new_deadline_provisional = models.BooleanField(default=False)
-    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    checked_at = models.DateTimeField(_("checked at"), default=clock.now)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -332,7 +332,7 @@ class ExtensionRequest(models.Model):
     """延期申请: the institution asks for more time; the head grants or refuses."""
 
     notice = models.ForeignKey(RectificationNotice, on_delete=models.CASCADE, related_name="extension_requests")
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
     extra_days = models.PositiveSmallIntegerField(_("extra working days asked for"))
@@ -392,7 +392,7 @@ class RectificationEvent(models.Model):
 
     notice = models.ForeignKey(RectificationNotice, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices, db_index=True)
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

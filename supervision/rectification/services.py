@@ -8,6 +8,7 @@ ledger will read, and notifies the people concerned.
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from supervision.core import clock
 from supervision.core.numbering import next_document_number
+from supervision.credit import services as credit
+from supervision.credit.models import CreditEventKind
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.notifications.models import NotificationKind
 from supervision.notifications.services import notify
@@ -80,6 +84,12 @@ def _event(notice, kind, actor=None, **data):
     )
 
 
+def _credit(notice, kind, source, decided_on, user):
+    """The credit ledger's copy of the fact, in the same transaction (the caller's right was checked)."""
+    credit.append(institution=notice.institution, department=notice.department, kind=kind,
+                  decided_on=decided_on, source=source, recorded_by=user)
+
+
 def _locked(notice) -> RectificationNotice:
     return RectificationNotice.objects.select_for_update().get(pk=notice.pk)
 
@@ -120,7 +130,7 @@ def issue_notice(
             "For these findings the deadline must be between %(min)s and %(max)s working days."
         ) % {"min": day_range.minimum, "max": day_range.maximum})
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due = deadline_after(today, days)
     with transaction.atomic():
         # Two inspectors issuing for the same findings at once: the second waits here, then sees
@@ -180,7 +190,7 @@ def record_delivery(user, notice, *, method: str, received_by_name: str = "", at
         if notice.delivered_at is not None:
             raise ValidationError(_("The delivery of this notice is already recorded."))
         notice.delivery_method = method
-        notice.delivered_at = at or timezone.now()
+        notice.delivered_at = at or clock.now()
         notice.received_by_name = received_by_name.strip()
         notice.save(update_fields=["delivery_method", "delivered_at", "received_by_name"])
         _event(notice, EventKind.DELIVERED, user, method=method)
@@ -193,7 +203,7 @@ def record_read(user, notice) -> bool:
         return False
     with transaction.atomic():
         updated = RectificationNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(
-            read_at=timezone.now(), read_by=user
+            read_at=clock.now(), read_by=user
         )
         if updated:
             notice.refresh_from_db(fields=["read_at", "read_by"])
@@ -227,6 +237,9 @@ def attach_evidence(user, report_item: ReportItem, upload) -> tuple[EvidenceFile
     """Keep an evidence file if its content is a JPEG, PNG or PDF within the size limit."""
     if not access.is_operator_of(user, report_item.report.notice) or report_item.report.submitted_at:
         raise PermissionDenied
+    limit = settings.RECTIFICATION_MAX_FILES_PER_ITEM
+    if report_item.evidence.count() >= limit:
+        return None, _("At most %(limit)s files per finding: remove one before adding another.") % {"limit": limit}
     checked = uploads.check_evidence(upload)
     if not checked.ok:
         return None, checked.message
@@ -294,7 +307,7 @@ def submit_report(user, notice, report) -> RectificationReport:
                 problems.append(_("“%(item)s”: attach at least one photo or PDF as evidence.") % {"item": title})
         if problems:
             raise ValidationError(problems)
-        report.submitted_at = timezone.now()
+        report.submitted_at = clock.now()
         report.submitted_by = user
         report.save(update_fields=["submitted_at", "submitted_by"])
         late = report.submitted_at.astimezone(timezone.get_current_timezone()).date() > notice.deadline
@@ -326,7 +339,7 @@ def record_recheck(
         raise ValidationError(_("Choose how the re-check was done."))
     if outcome != RecheckOutcome.PASSED and not reasons.strip():
         raise ValidationError(_("Give the reasons the rectification is not accepted."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         notice = _locked(notice)
         _require_open(notice)
@@ -352,14 +365,16 @@ def record_recheck(
             recheck.save()
             _event(notice, EventKind.RECHECK_FAILED, user, recheck=recheck.pk, deadline=due.date.isoformat(),
                    days=days, basis=today.isoformat())
+            _credit(notice, CreditEventKind.RECHECK_FAILED, recheck, today, user)
             notify(operators_of(notice), NotificationKind.RECHECK_FAILED,
                    _("Re-check of %(number)s failed: %(reasons)s New deadline: %(deadline)s.") % {
                        "number": notice.number, "reasons": recheck.reasons, "deadline": _date(due.date)}, link)
         elif outcome == RecheckOutcome.ESCALATED:
             recheck.save()
-            notice.escalated_at = timezone.now()
+            notice.escalated_at = clock.now()
             notice.save(update_fields=["escalated_at"])
             _event(notice, EventKind.ESCALATED, user, recheck=recheck.pk)
+            _credit(notice, CreditEventKind.RECHECK_FAILED, recheck, today, user)
             notify(heads_of(notice), NotificationKind.RECHECK_FAILED,
                    _("Rectification %(number)s failed its re-check and was escalated to enforcement.") % {
                        "number": notice.number}, link)
@@ -381,10 +396,13 @@ def close_rectification(user, notice) -> RectificationNotice:
         last = notice.rechecks.order_by("-pk").first()
         if last is None or last.outcome != RecheckOutcome.PASSED:
             raise ValidationError(_("Only a rectification whose last re-check passed can be closed."))
-        notice.closed_at = timezone.now()
+        notice.closed_at = clock.now()
         notice.closed_by = user
         notice.save(update_fields=["closed_at", "closed_by"])
-        _event(notice, EventKind.CLOSED, user, late=notice.events.filter(kind=EventKind.OVERDUE).exists())
+        late = notice.events.filter(kind=EventKind.OVERDUE).exists()
+        closed = _event(notice, EventKind.CLOSED, user, late=late)
+        _credit(notice, CreditEventKind.RECTIFIED_LATE if late else CreditEventKind.RECTIFIED_ON_TIME, closed,
+                timezone.localtime(notice.closed_at).date(), user)
         notify([*operators_of(notice), *team_of(notice)], NotificationKind.CLOSED,
                _("Rectification %(number)s is closed.") % {"number": notice.number}, notice_link(notice))
     return notice
@@ -395,7 +413,7 @@ def close_rectification(user, notice) -> RectificationNotice:
 
 def extension_closed_reason(notice, today: dt.date | None = None) -> str:
     """Why no extension may be asked for now ("" if one may)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     # 期限届满前提出: once the deadline has passed it is overdue, not extended.
     if notice.deadline < today or notice.events.filter(
         kind=EventKind.OVERDUE, data__deadline=notice.deadline.isoformat()
@@ -421,7 +439,7 @@ def request_extension(user, notice, *, reason: str, extra_days: int, today: dt.d
         raise ValidationError(_("Give the reason you need more time."))
     if not 1 <= extra_days <= MAX_EXTENSION_DAYS:
         raise ValidationError(_("Ask for between 1 and %(max)s more working days.") % {"max": MAX_EXTENSION_DAYS})
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         notice = _locked(notice)
         _require_open(notice)
@@ -460,7 +478,7 @@ def decide_extension(user, request: ExtensionRequest, *, grant: bool, note: str 
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.decided_at is not None:
             raise ValidationError(_("This request has already been decided."))
-        request.decided_at, request.decided_by = timezone.now(), user
+        request.decided_at, request.decided_by = clock.now(), user
         request.granted, request.decision_note = grant, note.strip()
         if grant:
             days = request.extra_days if extra_days is None else extra_days
@@ -468,7 +486,7 @@ def decide_extension(user, request: ExtensionRequest, *, grant: bool, note: str 
                 raise ValidationError(_("Grant between 1 and %(max)s working days.") % {"max": request.extra_days})
             # Counted from the deadline, or from today if the decision comes after it: never a
             # new deadline in the past.
-            decided_on = today or timezone.localdate()
+            decided_on = today or clock.today()
             start = max(notice.deadline, decided_on)
             due = deadline_after(start, days)
             provisional = due.provisional or (start == notice.deadline and notice.deadline_provisional)
@@ -499,7 +517,7 @@ def mark_overdue(notice, today: dt.date | None = None) -> bool:
     uncorrected past the deadline is blacklist ground 4 (DOMAIN.md §7): flagged to the head,
     who decides; nothing is listed automatically.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         notice = _locked(notice)
         if not notice.is_open or notice.deadline >= today:
@@ -508,8 +526,9 @@ def mark_overdue(notice, today: dt.date | None = None) -> bool:
         if notice.events.filter(kind=EventKind.OVERDUE, data__deadline=deadline).exists():
             return False
         findings = list(Finding.objects.filter(notice_item__notice=notice))
-        _event(notice, EventKind.OVERDUE, None, deadline=deadline, findings=[f.pk for f in findings],
-               severities=sorted(f.severity for f in findings))
+        overdue = _event(notice, EventKind.OVERDUE, None, deadline=deadline, findings=[f.pk for f in findings],
+                         severities=sorted(f.severity for f in findings))
+        _credit(notice, CreditEventKind.RECTIFICATION_OVERDUE, overdue, today, None)
         link = notice_link(notice)
         text = _("Rectification %(number)s (%(institution)s) is overdue: the deadline was %(deadline)s.") % {
             "number": notice.number, "institution": notice.institution.name, "deadline": _date(notice.deadline)}

@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from viewflow.utils import Icon
 from viewflow.views import Action
 
+from supervision.core import clock
 from supervision.core.models import RegionLevel
+from supervision.core.once import create_once
 from supervision.core.pagination import LookaheadPaginator
 from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
@@ -46,7 +48,7 @@ def with_deadline_state(queryset, today=None):
     Finished when closed or escalated; with the officials while a report awaits its re-check or
     a passed re-check awaits closure; overdue exactly when the status says so; else due soon or on time.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return queryset.with_status(today).annotate(
         deadline_state=Case(
             When(status_code__in=[NoticeStatus.CLOSED, NoticeStatus.ESCALATED], then=Value(DeadlineState.FINISHED)),
@@ -363,10 +365,18 @@ def inspection_findings(request, pk):
     if request.method == "POST" and form is None:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        finding = form.save(commit=False)
-        finding.inspection = inspection
-        finding.save()
-        messages.success(request, _("The finding was recorded."))
+        def record():
+            finding = form.save(commit=False)
+            finding.inspection, finding.form_token = inspection, form.cleaned_data["once"]
+            finding.save()
+            return finding
+
+        # Posted twice (a double click, a reload), the form records one finding (core/once.py).
+        _finding, created = create_once(Finding, form.cleaned_data["once"], record)
+        if created:
+            messages.success(request, _("The finding was recorded."))
+        else:
+            messages.info(request, _("This form was already sent: the finding is recorded once."))
         return redirect("rectification:inspection_findings", pk=inspection.pk)
     findings = Finding.objects.filter(inspection=inspection).select_related("notice_item__notice").order_by("pk")
     return render(request, "rectification/inspection_findings.html", {

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
-from supervision.registry.models import Institution
+from supervision.registry.models import Institution, supervised_q
 from supervision.staff.access import actor_for
 from supervision.staff.models import Role
 
@@ -12,13 +12,16 @@ VIEW_PERM = "registry.view_institution"
 
 
 def institutions_for(user, queryset=None):
-    """Institutions visible to ``user``: jurisdiction for officials, own for operators."""
+    """Institutions visible to ``user``: those supervised within the jurisdiction for officials
+    (supervised_q: a supervising district, else the street), their own for operators."""
     queryset = Institution.objects.all() if queryset is None else queryset
     actor = actor_for(user)
     if actor.is_admin:
         return queryset
     if actor.is_official:
-        return queryset.filter(actor.region_q("region"))
+        if actor.jurisdiction is None:
+            return queryset.none()
+        return queryset.filter(supervised_q(actor.jurisdiction.path))
     if actor.is_operator:
         return get_objects_for_user(
             user, VIEW_PERM, klass=queryset, accept_global_perms=False, with_superuser=False
@@ -34,7 +37,7 @@ def can_edit_institutions(user) -> bool:
 
 def can_edit_institution(user, institution) -> bool:
     actor = actor_for(user)
-    return can_edit_institutions(user) and actor.covers_region(institution.region)
+    return can_edit_institutions(user) and actor.covers_region(institution.supervising_region)
 
 
 def get_institution_for_user(user, pk) -> Institution:

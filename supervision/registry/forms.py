@@ -17,16 +17,16 @@ class CreditCodeField(forms.CharField):
 class InstitutionForm(forms.ModelForm):
     """Edit an institution; the street must lie inside the editor's jurisdiction."""
 
-    credit_code = CreditCodeField(label=_("unified social credit code"), max_length=40)
+    credit_code = CreditCodeField(label=_("unified social credit code"), max_length=40, required=False)
 
     takes_user = True
 
     class Meta:
         model = Institution
         fields = [
-            "credit_code", "name", "kind", "ownership", "for_profit", "beds", "floor_area", "address",
-            "region", "legal_representative", "contact_person", "contact_phone", "filing_status",
-            "operating_status", "latitude", "longitude",
+            "credit_code", "credit_code_pending_reason", "name", "kind", "ownership", "for_profit", "beds",
+            "floor_area", "address", "region", "supervising_district", "legal_representative", "contact_person",
+            "contact_phone", "founded_on", "postcode", "filing_status", "operating_status", "latitude", "longitude",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -36,6 +36,12 @@ class InstitutionForm(forms.ModelForm):
         self.fields["region"].error_messages["invalid_choice"] = _(
             "Choose a street or township inside your jurisdiction."
         )
+        self.fields["supervising_district"].queryset = regions_for(user, RegionLevel.DISTRICT)
+        if self.instance.pk and self.instance.credit_code:
+            # A code is added once (audited); correcting a wrong one is an administrator's act.
+            self.fields["credit_code"].disabled = True
+            self.fields["credit_code"].help_text = _("Set once; an administrator corrects a wrong code.")
+            del self.fields["credit_code_pending_reason"]
 
 
 class ImportUploadForm(forms.Form):

@@ -2,15 +2,30 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from supervision.core.models import Region, RegionLevel
+from supervision.core.phones import PhoneError, normalise_phones
 from supervision.core.validators import phone_validator
 from supervision.registry.validators import validate_credit_code
+
+
+def validate_phones(value: str) -> None:
+    try:
+        normalise_phones(value)
+    except PhoneError as error:
+        raise ValidationError(
+            _("“%(number)s” is not a telephone number. Write mobiles with 11 digits, landlines with their "
+              "area code, e.g. (021) 6543 2100 转 801; join several numbers with 、"),
+            code="invalid_phone", params={"number": error.number},
+        ) from None
+
+
+postcode_validator = RegexValidator(r"^\d{6}$", _("A postcode has six digits."), code="invalid_postcode")
 
 
 class InstitutionKind(models.TextChoices):
@@ -23,6 +38,7 @@ class Ownership(models.TextChoices):
     PUBLIC_PUBLIC = "public_public", _("Publicly built, publicly run")  # 公建公营
     PUBLIC_PRIVATE = "public_private", _("Publicly built, privately run")  # 公建民营
     PRIVATE = "private", _("Privately built, privately run")  # 民建民营
+    UNRECORDED = "unrecorded", _("Not recorded")  # a registry that does not say; to be completed
 
 
 class FilingStatus(models.TextChoices):
@@ -49,8 +65,13 @@ class CreditClass(models.TextChoices):
 
 
 class Institution(models.Model):
+    # Empty while pending (待补充): real registries often lack codes; the reason says why.
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    credit_code_pending_reason = models.CharField(
+        _("why the credit code is pending"), max_length=200, blank=True,
+        help_text=_("Required when the credit code is left empty, e.g. “not in the source registry”."),
     )
     name = models.CharField(_("name"), max_length=150, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
@@ -66,9 +87,20 @@ class Institution(models.Model):
         Region, verbose_name=_("street / township"), on_delete=models.PROTECT,
         related_name="institutions", limit_choices_to={"level": RegionLevel.STREET},
     )
+    # The district that supervises it, when not the district of its street (a home run by one
+    # district in a street of another). Jurisdiction follows supervision: see supervised_q().
+    supervising_district = models.ForeignKey(
+        Region, verbose_name=_("supervising district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="supervised_institutions", limit_choices_to={"level": RegionLevel.DISTRICT},
+        help_text=_("Only when a district other than the one of its street supervises it."),
+    )
     legal_representative = models.CharField(_("legal representative"), max_length=50)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[phone_validator])
+    # As written (shown so); phone_numbers holds the same numbers normalised, for search and dialling.
+    contact_phone = models.CharField(_("contact phone"), max_length=100, blank=True, validators=[validate_phones])
+    phone_numbers = models.CharField(_("phone numbers (normalised)"), max_length=200, blank=True, editable=False)
+    founded_on = models.DateField(_("opened on"), null=True, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True, validators=[postcode_validator])
     filing_status = models.CharField(
         _("filing status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.NOT_FILED
     )
@@ -96,6 +128,15 @@ class Institution(models.Model):
         indexes = [models.Index(fields=["region", "kind"], name="institution_region_kind_idx")]
         constraints = [
             models.UniqueConstraint(fields=["name", "address"], name="institution_unique_name_address"),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="institution_unique_credit_code",
+                violation_error_message=_("An institution with this credit code is already in the library."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(credit_code="") | ~Q(credit_code_pending_reason=""),
+                name="institution_code_or_pending_reason",
+                violation_error_message=_("Give the credit code, or say why it is pending."),
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
@@ -112,10 +153,42 @@ class Institution(models.Model):
             raise ValidationError({"region": _("Choose a street or township, not a larger region.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if not self.credit_code and not self.credit_code_pending_reason:
+            raise ValidationError({"credit_code_pending_reason": _("Give the credit code, or say why it is pending.")})
+        if self.supervising_district_id and self.supervising_district.level != RegionLevel.DISTRICT:
+            raise ValidationError({"supervising_district": _("Choose a district or county.")})
+
+    def save(self, *args, **kwargs):
+        self.phone_numbers = self.normalised_phone_numbers()
+        if self.credit_code:
+            self.credit_code_pending_reason = ""
+        super().save(*args, **kwargs)
+
+    def normalised_phone_numbers(self) -> str:
+        try:
+            return ", ".join(normalise_phones(self.contact_phone))
+        except PhoneError:
+            return ""  # an old value the validator did not see; shown as written
 
     @property
     def district(self):
         return self.region.parent if self.region_id else None
+
+    @property
+    def supervising_region(self):
+        """Whose jurisdiction the institution falls in: the supervising district, else its street."""
+        return self.supervising_district if self.supervising_district_id else self.region
+
+    @property
+    def credit_code_pending(self) -> bool:
+        return not self.credit_code
+
+
+def supervised_q(path: str, prefix: str = "") -> Q:
+    """Institutions (reached through ``prefix``, e.g. "institution__") supervised within the region
+    subtree ``path``: by their supervising district when they have one, else by their street."""
+    return (Q(**{f"{prefix}supervising_district__isnull": True, f"{prefix}region__path__startswith": path})
+            | Q(**{f"{prefix}supervising_district__path__startswith": path}))
 
 
 class InstitutionAccount(models.Model):
@@ -158,10 +231,10 @@ def _import_upload_to(instance, filename):
     import os
     import uuid
 
-    from django.utils import timezone
+    from supervision.core import clock
 
     extension = os.path.splitext(filename)[1].lower()[:10]
-    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return f"imports/{clock.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 class ImportJob(models.Model):
@@ -194,6 +267,13 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("error report"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("records created"), default=0)
     failure = models.TextField(_("failure"), blank=True)
+    # What the dry run did with each column of the file: [{"position", "header", "key", "how"}].
+    columns = models.JSONField(_("columns of the file"), default=list, blank=True)
+    # Defaults applied to values the file lacks, with their row counts: said, never silent.
+    notes = models.JSONField(_("notes of the check"), default=list, blank=True)
+    # The clerk's choice of field per header ("" = ignore); null: the remembered mapping, else synonyms.
+    mapping = models.JSONField(_("column mapping"), null=True, blank=True)
+    headers_signature = models.CharField(_("shape of the file"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("import job")
@@ -213,3 +293,26 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ColumnMapping(models.Model):
+    """The mapping a clerk chose for a file of one shape (its set of headers), offered for the next such file."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    headers_signature = models.CharField(_("shape of the file"), max_length=64)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chosen by"), on_delete=models.PROTECT, related_name="+",
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "headers_signature"], name="columnmapping_unique_shape"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.headers_signature[:8]}"
+

@@ -17,5 +17,6 @@ import_urlpatterns = [
     path("imports/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("imports/jobs/<int:pk>/progress/", views.import_job_progress, name="import_job_progress"),
     path("imports/jobs/<int:pk>/commit/", views.import_job_commit, name="import_job_commit"),
+    path("imports/jobs/<int:pk>/columns/", views.import_job_columns, name="import_job_columns"),
     path("imports/jobs/<int:pk>/errors.csv", views.import_job_errors, name="import_job_errors"),
 ]

@@ -106,9 +106,34 @@ def import_job(request, pk):
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_not_shown": max(0, len(job.errors) - ERRORS_SHOWN),
         "can_commit": job.status == ImportStatus.VALIDATED and job.created_by_id == request.user.pk,
+        "can_remap": (job.status in (ImportStatus.VALIDATED, ImportStatus.INVALID)
+                      and job.created_by_id == request.user.pk and bool(job.columns)),
+        "columns": _column_rows(job),
+        "field_choices": [(c.key, c.headers[0]) for c in imports.COLUMNS[job.kind]],
         "list_url": reverse(LIST_URLS[job.kind]),
         "upload_url": reverse(f"libraries:import_{job.kind}"),
     })
+
+
+def _column_rows(job: ImportJob) -> list[dict]:
+    """Each column of the file with the field it goes to, as the dry-run page lists them."""
+    fields = {c.key: c.headers[0] for c in imports.COLUMNS[job.kind]}
+    how = {"recognised": _("recognised"), "mapped": _("mapped by you"), "ignored": _("ignored by you"),
+           "unknown": _("not recognised: ignored")}
+    return [{**use, "field": fields.get(use["key"], ""), "how_label": how.get(use["how"], "")} for use in job.columns]
+
+
+@require_POST
+def import_job_columns(request, pk):
+    """The clerk maps or ignores each column; the mapping is remembered and the file checked again."""
+    job = _get_job_for_user(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise PermissionDenied
+    _require_import_right(request.user, job.kind)
+    mapping = {use["header"]: request.POST.get(f"column-{use['position']}", use["key"] or "") for use in job.columns}
+    if imports.remap(job.pk, request.user, mapping):
+        enqueue(RUN_IMPORT_JOB, job.pk, False)
+    return redirect("libraries:import_job", pk=job.pk)
 
 
 @require_POST

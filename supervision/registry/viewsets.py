@@ -59,11 +59,14 @@ def _choice(field_name):
 
 
 INSTITUTION_EXPORT_COLUMNS = [
-    (_("Unified social credit code"), lambda i: i.credit_code),
+    (_("Unified social credit code"), lambda i: i.credit_code or _("pending")),
     (_("Name"), lambda i: i.name),
     (_("District"), lambda i: i.region.parent.name),
     (_("Street / township"), lambda i: i.region.name),
+    (_("Supervising district"), lambda i: i.supervising_region.name if i.supervising_district_id else ""),
     (_("Address"), lambda i: i.address),
+    (_("Postcode"), lambda i: i.postcode),
+    (_("Opened on"), lambda i: i.founded_on),
     (_("Kind"), _choice("kind")),
     (_("Ownership"), _choice("ownership")),
     (_("For profit"), lambda i: i.for_profit),
@@ -77,6 +80,7 @@ INSTITUTION_EXPORT_COLUMNS = [
     (_("Credit class"), _choice("credit_class")),
     (_("Latitude"), lambda i: i.latitude),
     (_("Longitude"), lambda i: i.longitude),
+    (_("Why the credit code is pending"), lambda i: i.credit_code_pending_reason),
 ]
 
 
@@ -84,7 +88,7 @@ class InstitutionViewset(ScopedModelViewset):
     model = Institution
     icon = Icon("apartment")
     title = _("Institutions")
-    list_columns = ("name", "credit_code", "district_name", "region", "kind", "beds", "filing_status", "credit_class")
+    list_columns = ("name", "credit_code_or_pending", "district_name", "region", "kind", "beds", "filing_status", "credit_class")
     list_filterset_class = InstitutionFilter
     list_search_fields = ["name", "credit_code", "address", "legal_representative"]
     list_paginate_by = 25
@@ -96,10 +100,15 @@ class InstitutionViewset(ScopedModelViewset):
     def district_name(self, obj):
         return obj.region.parent.name
 
+    def credit_code_or_pending(self, obj):
+        return obj.credit_code or _("pending")
+
+    credit_code_or_pending.short_description = _("Unified social credit code")
+
     district_name.short_description = _("District")
 
     def scope(self, user, queryset):
-        return access.institutions_for(user, queryset.select_related("region__parent"))
+        return access.institutions_for(user, queryset.select_related("region__parent", "supervising_district"))
 
     def can_list(self, user):
         actor = actor_for(user)

@@ -12,7 +12,8 @@ published record must change that identifier.
 Inputs
 ------
 * candidates (检查对象名录库): ``Candidate(id, region, kind, credit_class, previous_inspectors,
-  name, credit_code)``; ``credit_class`` is a key of the plan's ratios ("A".."D") or "unrated";
+  name, credit_code, credit_graded_on)``; ``credit_class`` is a key of the plan's ratios ("A".."D")
+  or "unrated", the institution's credit grade on ``credit_graded_on`` (ISO date, "" if never graded);
   ``previous_inspectors`` are the inspectors of the institution's previous draw. ``name`` and
   ``credit_code`` (统一社会信用代码) are public facts that link the lists to the names on the
   page; the draw does not read them.
@@ -216,6 +217,7 @@ class Candidate:
     # Public facts that link the published lists to the names on the page; the draw ignores them.
     name: str = ""
     credit_code: str = ""  # 统一社会信用代码
+    credit_graded_on: str = ""  # the day the credit class was graded (ISO date); the draw ignores it
 
 
 @dataclass(frozen=True, slots=True)
@@ -823,6 +825,7 @@ def candidates_json(candidates: Iterable[Candidate]) -> list[dict]:
             "region": c.region,
             "kind": c.kind,
             "credit_class": c.credit_class,
+            "credit_graded_on": c.credit_graded_on,
             "previous_inspectors": sorted(c.previous_inspectors),
         }
         for c in _sorted_by_unique_id(candidates, "candidate")
@@ -1115,8 +1118,10 @@ def load_inputs(inputs: Mapping[str, Any]) -> Inputs:
         c = _fields(row, f"candidates[{n}]", id=int, credit_code=str, name=str, region=str, kind=str,
                     credit_class=str, previous_inspectors=list)
         previous = _int_list(c["previous_inspectors"], f"candidates[{n}].previous_inspectors")
+        graded_on = row.get("credit_graded_on", "")  # absent from records made before grades existed
+        _typed(graded_on, str, f"candidates[{n}].credit_graded_on")
         candidates.append(Candidate(c["id"], c["region"], c["kind"], c["credit_class"], tuple(previous),
-                                    c["name"], c["credit_code"]))
+                                    c["name"], c["credit_code"], graded_on))
     inspectors = []
     for n, row in enumerate(parts["inspectors"]):
         i = _fields(row, f"inspectors[{n}]", id=int, name=str, own_department=str, department=str, region=str,

@@ -14,10 +14,10 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from supervision.core import clock
 from supervision.documents.render import qr_data_uri, render_pdf
 from supervision.sampling import engine, services
 from supervision.sampling.models import DrawRecord, SpotCheckPlan
@@ -151,7 +151,7 @@ def draw_pdf(request, pk):
         url = settings.SITE_URL + reverse("public:spot_checks:plan", args=[draw.plan_id])
         pdf = render_pdf("sampling/draw_record_pdf.html", {
             "draw": draw, "plan": draw.plan, "seed": draw.revealed_seed_hex(), "tables": published_tables(draw),
-            "method": engine.METHOD, "qr": qr_data_uri(url), "url": url, "now": timezone.now(),
+            "method": engine.METHOD, "qr": qr_data_uri(url), "url": url, "now": clock.now(),
         })
         cache.set(key, pdf, None)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -28,13 +28,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.models import Department, Region
 from supervision.core.audit import record_created
+from supervision.credit import rules as credit_rules
+from supervision.credit.models import CreditStanding
 from supervision.inspections.models import Inspection, InspectionStatus
-from supervision.registry.models import Institution, OperatingStatus
+from supervision.registry.models import Institution, OperatingStatus, supervised_q
 from supervision.sampling import engine
 from supervision.sampling.models import (
     CREDIT_CLASSES,
@@ -180,7 +182,7 @@ def submit_plan(user, fields: dict, items, participating, plan: SpotCheckPlan | 
     participating = [d for d in participating if d.pk != department.pk]
     _validate_plan(plan, list(items), participating)
     plan.round += 1
-    plan.submitted_at = timezone.now()
+    plan.submitted_at = clock.now()
     plan.save()
     plan.items.set(items)
     plan.participating_departments.set(participating)
@@ -255,7 +257,7 @@ def withdraw_plan(user, plan: SpotCheckPlan) -> SpotCheckPlan:
     _require(may_revise(user, plan))
     if plan.withdrawn_at is not None or public_status(plan) in ("committed", "published"):
         raise ValidationError(_("This plan cannot be withdrawn now."))
-    plan.withdrawn_at = timezone.now()
+    plan.withdrawn_at = clock.now()
     plan.save(update_fields=["withdrawn_at"])
     return plan
 
@@ -298,7 +300,7 @@ def draw_rules(plan: SpotCheckPlan) -> engine.DrawRules:
 def candidate_institutions(plan: SpotCheckPlan):
     """The target library for this plan: operating institutions of the scope's kinds, in SQL."""
     return Institution.objects.filter(
-        region__path__startswith=plan.region.path,
+        supervised_q(plan.region.path),
         kind__in=plan.institution_kinds,
         operating_status=OperatingStatus.OPERATING,
     )
@@ -313,12 +315,17 @@ def _candidates(plan: SpotCheckPlan) -> list[engine.Candidate]:
     )
     for institution_id, team in earlier:
         previous.setdefault(institution_id, tuple(team))
+    # The credit class is the current grade under the scheme that drives supervision (the registry's
+    # credit_class mirrors it, written by credit.services.store), frozen with the day it was graded.
+    graded_on = dict(CreditStanding.objects.filter(
+        institution__in=institutions, code=credit_rules.PRIMARY).values_list("institution_id", "graded_on"))
     rows = institutions.values_list("pk", "region__code", "kind", "credit_class", "name", "credit_code")
     return [
         engine.Candidate(
             id=pk, region=code, kind=kind,
             credit_class=credit_class if credit_class in CREDIT_CLASSES else engine.UNRATED,
             previous_inspectors=previous.get(pk, ()), name=name, credit_code=credit_code,
+            credit_graded_on=graded_on[pk].isoformat() if pk in graded_on else "",
         )
         for pk, code, kind, credit_class, name, credit_code in rows
     ]
@@ -489,7 +496,7 @@ def run_draw(user, draw: DrawRecord) -> DrawRecord:
     frozen = engine.load_inputs(json.loads(frozen_inputs(draw)))
     result = engine.draw(frozen.candidates, frozen.inspectors, private_conflicts(draw), frozen.rules,
                          bytes(draw.seed))
-    draw.drawn_at, draw.drawn_by = timezone.now(), user
+    draw.drawn_at, draw.drawn_by = clock.now(), user
     draw.feasible = result.feasible
     draw.result = engine.result_json(result)
     draw.result_sha256 = engine.result_digest(result)
@@ -522,7 +529,7 @@ def confirm_draw(user, draw: DrawRecord) -> DrawRecord:
     if (not draw.feasible or draw.confirmed_at is not None or draw.is_superseded
             or draw.redraw_requests.filter(approved__isnull=True).exists()):
         raise ValidationError(_("This draw cannot be confirmed."))
-    draw.confirmed_at, draw.confirmed_by = timezone.now(), user
+    draw.confirmed_at, draw.confirmed_by = clock.now(), user
     draw.save(update_fields=["confirmed_at", "confirmed_by"])
     return draw
 
@@ -538,7 +545,7 @@ def _publish_record(draw: DrawRecord, result: engine.DrawResult | None = None) -
     data = engine.canonical_json(record)
     draw.record_file.save("record.json", ContentFile(data), save=False)
     draw.record_sha256 = engine.sha256_hex(data)
-    draw.published_at = timezone.now()
+    draw.published_at = clock.now()
     draw.save(update_fields=["record_file", "record_sha256", "published_at"])
     return draw
 
@@ -622,7 +629,7 @@ def approve_redraw(user, request: RedrawRequest) -> DrawRecord:
     _require(may_decide_redraw(user, request))
     draw = DrawRecord.objects.select_for_update().get(pk=request.draw_id)
     _redrawable(draw)
-    request.approved, request.decided_by, request.decided_at = True, user, timezone.now()
+    request.approved, request.decided_by, request.decided_at = True, user, clock.now()
     request.save(update_fields=["approved", "decided_by", "decided_at"])
     _publish_record(draw)
     return commit_seed(draw.plan, redraw_of=draw, ground=request.ground, reason=request.reason)
@@ -632,7 +639,7 @@ def approve_redraw(user, request: RedrawRequest) -> DrawRecord:
 def refuse_redraw(user, request: RedrawRequest) -> RedrawRequest:
     request = RedrawRequest.objects.select_for_update().select_related("draw__plan__department").get(pk=request.pk)
     _require(may_decide_redraw(user, request))
-    request.approved, request.decided_by, request.decided_at = False, user, timezone.now()
+    request.approved, request.decided_by, request.decided_at = False, user, clock.now()
     request.save(update_fields=["approved", "decided_by", "decided_at"])
     return request
 

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core import clock
 from supervision.core.models import Department, Region
 from supervision.core.validators import phone_validator
 
@@ -91,7 +91,7 @@ class Official(models.Model):
         return set(self.user.groups.values_list("name", flat=True))
 
     def can_inspect(self) -> bool:
-        today = timezone.localdate()
+        today = clock.today()
         return (
             self.active
             and bool(self.certificate_number)
@@ -111,7 +111,7 @@ class ConflictOfInterest(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=200)
     valid_until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty means indefinitely."))
-    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    declared_at = models.DateTimeField(_("declared at"), default=clock.now)
 
     class Meta:
         verbose_name = _("conflict of interest")
@@ -126,5 +126,5 @@ class ConflictOfInterest(models.Model):
 
     @classmethod
     def in_force_q(cls, on=None) -> Q:
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return Q(valid_until__isnull=True) | Q(valid_until__gte=on)

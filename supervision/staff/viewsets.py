@@ -7,6 +7,7 @@ from viewflow.views import Action
 
 from supervision.core.models import Department
 from supervision.core.viewsets import ScopedModelViewset
+from supervision.registry.models import supervised_q
 from supervision.staff.access import actor_for
 from supervision.staff.forms import ConflictForm, OfficialForm, officials_for_conflicts
 from supervision.staff.models import ConflictOfInterest, Official, Role, Specialty
@@ -126,7 +127,9 @@ class ConflictViewset(ScopedModelViewset):
         if not actor.is_official:
             return queryset.none()
         # Both sides inside the jurisdiction: the institution's name is not public to outsiders here.
-        return queryset.filter(actor.region_q("official__region"), actor.region_q("institution__region"))
+        if actor.jurisdiction is None:
+            return queryset.none()
+        return queryset.filter(actor.region_q("official__region"), supervised_q(actor.jurisdiction.path, "institution__"))
 
     def can_list(self, user):
         actor = actor_for(user)

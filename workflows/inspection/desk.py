@@ -124,8 +124,6 @@ class InspectionAppViewset(ScopedFlowAppViewset):
     process_list_view_class = ProcessListView
     process_detail_view_class = ProcessDetailView
     summary_related = ("inspectionprocess__inspection__institution",)
-    # Forcing a gateway or a handle by hand (execute on a non-human node) skips the fieldwork.
-    human_nodes = {"review"}
 
     @property
     def index_path(self):

@@ -12,10 +12,10 @@ from django.db.models import Case, CharField, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supervision.core import clock
 from supervision.core.calendar import add_working_days
 from supervision.inspections import access, services
 from supervision.inspections.forms import NoticeDeliveryForm, NoticeForm, ReviewForm
@@ -95,7 +95,7 @@ def issue_notice(request, pk):
     inspection = inspection_for_desk(request.user, pk)
     if not access.may_issue_notice(request.user, inspection):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     earliest = add_working_days(today, services.notice_working_days()).date
     initial = {"scheduled_for": max(inspection.scheduled_for or earliest, earliest)}
     form = NoticeForm(request.POST or None, initial=initial)
@@ -180,7 +180,7 @@ PUBLICITY_SORTS = {
 
 def with_publicity_state(queryset, today=None):
     """Annotate `publicity_state` in SQL: overdue, due within 3 working days, or on time."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due_soon = add_working_days(today, PUBLICITY_DUE_SOON_WORKING_DAYS).date
     return queryset.annotate(publicity_state=Case(
         When(publicity_deadline__lt=today, then=Value(PublicityState.OVERDUE)),

@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.inspections.models import Finding, InspectionStatus
 from supervision.rectification import services
 from supervision.rectification.access import MAX_DB_ID
@@ -63,7 +63,7 @@ def issue_notice(request, pk):
         else:
             messages.success(request, _("Notice %(number)s was issued.") % {"number": notice.number})
             return redirect("rectification:notices:detail", pk=notice.pk)
-    preview = deadline_after(timezone.localdate(), day_range.default)
+    preview = deadline_after(clock.today(), day_range.default)
     return render(request, "rectification/issue_notice.html", {
         "title": _("Issue a rectification notice"), "inspection": inspection, "findings": findings,
         "form": form, "day_range": day_range, "preview": preview,

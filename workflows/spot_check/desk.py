@@ -84,8 +84,6 @@ class SpotCheckAppViewset(ScopedFlowAppViewset):
     process_list_view_class = ProcessListView
     process_detail_view_class = ProcessDetailView
     summary_related = ("spotcheckprocess__plan",)
-    # Forcing a gateway by hand (execute on a split or join) skips decisions: not offered.
-    human_nodes = {"start", "approve", "revise", "run_draw", "confirm", "approve_redraw"}
 
     @property
     def index_path(self):
