@@ -181,6 +181,10 @@ def test_a_broken_commitment_item_is_recorded_and_starts_a_rectification(world, 
     notice = RectificationNotice.objects.get(inspection=inspection)
     assert list(notice.findings.all()) == [breach.finding]
     assert notice.issued_by == world.inspector_x
+    from supervision.credit.models import CreditEvent
+
+    event = CreditEvent.objects.get(kind="commitment_broken")
+    assert (event.institution, event.source, event.department) == (world.inst_p, breach, world.civil_x)
     standing = {i.code: i for i in public_commitment(world.inst_p).items}
     assert standing["fire"].broken and standing["fire"].breaches == (breach,)
     assert not standing["building"].broken
@@ -195,5 +199,22 @@ def test_a_kept_commitment_records_nothing(world, django_capture_on_commit_callb
     inspection = FilingVerification.objects.get(filing=filing).inspection
     with django_capture_on_commit_callbacks(execute=True):
         answer_everything(world, inspection)
+    from supervision.credit.models import CreditEvent
+
     assert not CommitmentBreach.objects.exists()
+    assert not CreditEvent.objects.filter(kind__in=["commitment_broken", "false_filing"]).exists()
     assert not RectificationNotice.objects.filter(inspection=inspection).exists()
+
+
+def test_a_false_filing_item_records_a_false_filing_credit_event(world, django_capture_on_commit_callbacks):
+    from supervision.credit.models import CreditEvent
+    from supervision.filings.models import CommitmentBreach, FilingVerification
+    from tests.builders.filings import answer_everything
+
+    filing = accepted(world)
+    inspection = FilingVerification.objects.get(filing=filing).inspection
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_everything(world, inspection, broken=("fc-1",))
+    event = CreditEvent.objects.get(kind="false_filing")
+    assert event.source.item_code == "fc-1" and event.institution == world.inst_p
+    assert not CommitmentBreach.objects.exists()

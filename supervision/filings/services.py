@@ -17,7 +17,6 @@ The rules (DOMAIN.md §3; 养老机构管理办法 Art. 10-11):
 import datetime as dt
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +32,7 @@ from supervision.core.models import Department, DepartmentKind, Region, RegionLe
 from supervision.core.numbering import next_document_number
 from supervision.core.uploads import check_document
 from supervision.core.validators import phone_validator
+from supervision.credit import services as credit
 from supervision.filings import access
 from supervision.filings.models import (
     CHANGE_FIELDS,
@@ -556,14 +556,10 @@ def _portal_link() -> str:
 
 def record_credit_event(*, institution, department, kind: str, decided_on: dt.date, source, note: str,
                         recorded_by=None):
-    """The one hook into the credit ledger (supervision.credit), if that app is installed.
+    """The credit ledger's copy of a filing fact (supervision.credit), in the caller's transaction.
 
-    ``kind``: "commitment_broken" or "false_filing". The ledger records one event per kind and
-    source, so a retry never doubles it.
+    ``kind``: CreditEventKind.COMMITMENT_BROKEN or FALSE_FILING. The ledger records one event per
+    kind and source, so a retry never doubles it. The caller has checked the right to act.
     """
-    if not apps.is_installed("supervision.credit"):
-        return None
-    from supervision.credit import services as credit
-
     return credit.append(institution=institution, department=department, kind=kind, decided_on=decided_on,
-                         source=source, note=note, recorded_by=recorded_by)
+                         source=source, note=note[:500], recorded_by=recorded_by)

@@ -8,7 +8,7 @@ the inspection keeps exactly what it was checked against.
 When the record is submitted, each non-compliant commitment item is a broken commitment
 (CommitmentBreach, with the finding that broke it) and a credit event of kind
 ``commitment_broken``; a non-compliant filing item (the declared facts are not true) is a
-``false_filing`` event. Both start a rectification at once: a notice for those findings, issued
+``false_filing`` event (beside the ``finding`` event every finding makes). Both start a rectification at once: a notice for those findings, issued
 in the name of the inspector who signed the record first. `commitment_broken` is sent after the
 commit so the workflow layer starts the rectification process.
 """
@@ -18,6 +18,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from supervision.core import clock
+from supervision.credit.models import CreditEventKind
 from supervision.inspections import checklists
 from supervision.inspections.models import ChecklistTemplate, InspectionKind, Signature
 
@@ -91,9 +92,9 @@ def record_verification_outcome(inspection):
                     filing=verification.filing, item_code=finding.item_code[len(COMMITMENT_PREFIX):],
                     item_title=finding.item_title, finding=finding, found_on=today)
                 breaches.append(breach)
-                kind, source = "commitment_broken", breach
+                kind, source = CreditEventKind.COMMITMENT_BROKEN, breach
             elif finding.item_code in FALSE_FILING_ITEMS and verification.filing_id:
-                kind, source = "false_filing", finding
+                kind, source = CreditEventKind.FALSE_FILING, finding
             if kind is None:
                 continue
             record_credit_event(institution=verification.institution, department=inspection.department, kind=kind,

@@ -36,7 +36,6 @@ class ProcessDetailView(DetailProcessView):
 class FilingAppViewset(ScopedFlowAppViewset):
     process_detail_view_class = ProcessDetailView
     summary_related = ("filingprocess__filing__institution",)
-    human_nodes = ("check",)
 
     @property
     def index_path(self):
