@@ -108,10 +108,12 @@ for _module in RULE_MODULES:
     assert not _clash, f"{_module.__name__} redefines {_clash}"
     RULES.update(_module.RULES)
 
-# POSTs to the pages that change things: (builder, statuses[, data]) per name, from the same modules.
-POST_RULES = {}
+# POSTs to the pages that change things, in the permission world: `POSTS` of the same modules,
+# (builder, statuses[, data builder]) per name. (A module with a world of its own for its posts keeps
+# them in POST_RULES, tested beside it: tests/test_registry_post_permissions.py.)
+POSTS = {}
 for _module in RULE_MODULES:
-    POST_RULES.update(getattr(_module, "POST_RULES", {}))
+    POSTS.update(getattr(_module, "POSTS", {}))
 
 # The Django admin: only administrators; everyone else is sent to the admin's login.
 ADMIN_SAMPLE = ["/admin/", "/admin/core/region/load/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
@@ -178,7 +180,7 @@ def test_each_persona_gets_exactly_the_expected_status_everywhere(client, full_w
 def test_each_persona_gets_exactly_the_expected_status_for_every_post(client, full_world, persona):
     _login(client, full_world, persona)
     wrong = []
-    for name, (build, expected, *data) in POST_RULES.items():
+    for name, (build, expected, *data) in POSTS.items():
         url = build(full_world)
         response = client.post(url, data[0](full_world) if data else {})
         if response.status_code != expected[persona]:

@@ -10,7 +10,7 @@ below their level; administrators. Officials of other departments are refused th
 officials elsewhere and other operators get 404. Only the office's planners take and do the check.
 The public sees accepted commitments only.
 
-POST_RULES: the pages that change things, posted by every persona (test_permissions_every_url).
+POSTS: the pages that change things, posted by every persona (test_permissions_every_url).
 """
 
 from tests.personas import statuses
@@ -205,7 +205,7 @@ RULES = {
 }
 
 # POSTs that change things: what each persona gets (the change itself is tested in test_filing_*).
-POST_RULES = {
+POSTS = {
     "filings:portal:start": (lambda w: "/filings/portal/start/change/",
                              statuses(403, anonymous=302, operator_p=302, operator_q=302)),
     "filings:portal:filing": (lambda w: f"/filings/portal/{w.fil_returned.pk}/",

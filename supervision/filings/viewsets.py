@@ -36,7 +36,7 @@ from supervision.filings.models import (
 from supervision.filings.portal import receipt_response
 from supervision.inspections.models import InspectionStatus
 from supervision.registry.access import institutions_for
-from supervision.registry.models import Institution, InstitutionKind, OperatingStatus
+from supervision.registry.models import FilingStatus, Institution, InstitutionKind, OperatingStatus
 from supervision.staff.access import actor_for, regions_for
 from supervision.staff.models import Role
 
@@ -315,6 +315,8 @@ def unfiled_institutions(user, queryset=None, today=None):
     return (
         institutions_for(user, queryset)
         .filter(kind=InstitutionKind.RESIDENTIAL, operating_status=OperatingStatus.OPERATING)
+        # Filed before this system: the registry says so, though no filing is recorded here.
+        .exclude(filing_status__in=[FilingStatus.FILED, FilingStatus.CHANGE_FILED])
         .exclude(Exists(accepted))
         .annotate(first_resident_on=Min("filings__first_resident_on"),
                   found_unfiled_on=Min("filing_verifications__counted_from",

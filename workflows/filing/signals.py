@@ -6,7 +6,7 @@
   rectification process starts here.
 """
 
-from supervision.filings.models import CommitmentBreach, Filing
+from supervision.filings.models import CommitmentBreach, Filing, FilingState
 from supervision.filings.services import filing_submitted
 from supervision.filings.verification import commitment_broken
 
@@ -15,6 +15,8 @@ def on_submitted(sender, filing, resubmitted, **kwargs):
     from workflows.filing.flows import resubmitted as move_on
     from workflows.filing.flows import start_process
 
+    if not Filing.objects.filter(pk=filing.pk, state=FilingState.SUBMITTED).exists():
+        return  # decided within the same transaction (the demo's seed): nothing left to check
     if Filing.objects.filter(pk=filing.pk, process__isnull=True).exists():
         start_process(filing)
     elif resubmitted:
