@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from viewflow.utils import Icon
 
 from supervision.core import clock
@@ -49,14 +49,14 @@ def _districts(request):
 
 
 class FilingFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(label=_lazy("State"), choices=[c for c in FilingState.choices
+    state = django_filters.ChoiceFilter(label=_("State"), choices=[c for c in FilingState.choices
                                                                         if c[0] != FilingState.DRAFT])
-    kind = django_filters.ChoiceFilter(label=_lazy("Kind"), choices=FilingKind.choices)
-    district = django_filters.ModelChoiceFilter(label=_lazy("District"), field_name="institution__region__parent",
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FilingKind.choices)
+    district = django_filters.ModelChoiceFilter(label=_("District"), field_name="institution__region__parent",
                                                 queryset=_districts)
-    submitted_after = django_filters.DateFilter(label=_lazy("Submitted from"), field_name="submitted_at",
+    submitted_after = django_filters.DateFilter(label=_("Submitted from"), field_name="submitted_at",
                                                 lookup_expr="date__gte")
-    submitted_before = django_filters.DateFilter(label=_lazy("Submitted until"), field_name="submitted_at",
+    submitted_before = django_filters.DateFilter(label=_("Submitted until"), field_name="submitted_at",
                                                  lookup_expr="date__lte")
 
     class Meta:
@@ -65,16 +65,16 @@ class FilingFilter(django_filters.FilterSet):
 
 
 FILING_EXPORT_COLUMNS = [
-    (_lazy("Institution"), lambda f: f.name or f.institution.name),
-    (_lazy("Credit code"), lambda f: f.credit_code),
-    (_lazy("Kind"), lambda f: f.get_kind_display()),
-    (_lazy("State"), lambda f: f.get_state_display()),
-    (_lazy("Filing office"), lambda f: f.office.name if f.office_id else ""),
-    (_lazy("Submitted"), lambda f: f.submitted_at),
-    (_lazy("Filing deadline"), lambda f: f.deadline),
-    (_lazy("Receipt number"), lambda f: f.receipt_number or ""),
-    (_lazy("Accepted"), lambda f: f.accepted_at),
-    (_lazy("Beds"), lambda f: f.beds),
+    (_("Institution"), lambda f: f.name or f.institution.name),
+    (_("Credit code"), lambda f: f.credit_code),
+    (_("Kind"), lambda f: f.get_kind_display()),
+    (_("State"), lambda f: f.get_state_display()),
+    (_("Filing office"), lambda f: f.office.name if f.office_id else ""),
+    (_("Submitted"), lambda f: f.submitted_at),
+    (_("Filing deadline"), lambda f: f.deadline),
+    (_("Receipt number"), lambda f: f.receipt_number or ""),
+    (_("Accepted"), lambda f: f.accepted_at),
+    (_("Beds"), lambda f: f.beds),
 ]
 
 
@@ -117,7 +117,7 @@ def _check_url(filing, user) -> str:
 class FilingViewset(ScopedModelViewset):
     model = Filing
     icon = Icon("assignment")
-    title = _lazy("Filings")
+    title = _("Filings")
     list_columns = ("institution_name", "kind", "state", "office", "submitted_at", "deadline", "receipt_number")
     list_filterset_class = FilingFilter
     list_search_fields = ["name", "institution__name", "credit_code", "receipt_number"]
@@ -140,7 +140,7 @@ class FilingViewset(ScopedModelViewset):
     def institution_name(self, obj):
         return obj.name or obj.institution.name
 
-    institution_name.short_description = _lazy("Institution")
+    institution_name.short_description = _("Institution")
 
     def _filing(self, request, pk):
         return access.get_filing_for_user(request.user, pk)
@@ -173,8 +173,8 @@ class FilingViewset(ScopedModelViewset):
 
 class VerificationState:
     DUE, OVERDUE, DONE, CANCELLED = "due", "overdue", "done", "cancelled"
-    choices = [(DUE, _lazy("Due")), (OVERDUE, _lazy("Overdue")), (DONE, _lazy("Done")),
-               (CANCELLED, _lazy("Cancelled"))]
+    choices = [(DUE, _("Due")), (OVERDUE, _("Overdue")), (DONE, _("Done")),
+               (CANCELLED, _("Cancelled"))]
     labels = dict(choices)
 
 
@@ -189,11 +189,11 @@ def with_verification_state(queryset, today=None):
 
 
 class VerificationFilter(django_filters.FilterSet):
-    verification_state = django_filters.ChoiceFilter(label=_lazy("State"), choices=VerificationState.choices)
-    reason = django_filters.ChoiceFilter(label=_lazy("Reason"), choices=VerificationReason.choices)
-    district = django_filters.ModelChoiceFilter(label=_lazy("District"), field_name="institution__region__parent",
+    verification_state = django_filters.ChoiceFilter(label=_("State"), choices=VerificationState.choices)
+    reason = django_filters.ChoiceFilter(label=_("Reason"), choices=VerificationReason.choices)
+    district = django_filters.ModelChoiceFilter(label=_("District"), field_name="institution__region__parent",
                                                 queryset=_districts)
-    due_before = django_filters.DateFilter(label=_lazy("Due by"), field_name="due_on", lookup_expr="lte")
+    due_before = django_filters.DateFilter(label=_("Due by"), field_name="due_on", lookup_expr="lte")
 
     class Meta:
         model = FilingVerification
@@ -201,20 +201,20 @@ class VerificationFilter(django_filters.FilterSet):
 
 
 VERIFICATION_EXPORT_COLUMNS = [
-    (_lazy("Institution"), lambda v: v.institution.name),
-    (_lazy("Reason"), lambda v: v.get_reason_display()),
-    (_lazy("Counted from"), lambda v: v.counted_from),
-    (_lazy("Due by"), lambda v: v.due_on),
-    (_lazy("Due date provisional"), lambda v: v.due_provisional),
-    (_lazy("State"), lambda v: VerificationState.labels[v.verification_state]),
-    (_lazy("Inspection"), lambda v: v.inspection_id),
+    (_("Institution"), lambda v: v.institution.name),
+    (_("Reason"), lambda v: v.get_reason_display()),
+    (_("Counted from"), lambda v: v.counted_from),
+    (_("Due by"), lambda v: v.due_on),
+    (_("Due date provisional"), lambda v: v.due_provisional),
+    (_("State"), lambda v: VerificationState.labels[v.verification_state]),
+    (_("Inspection"), lambda v: v.inspection_id),
 ]
 
 
 class VerificationViewset(ScopedModelViewset):
     model = FilingVerification
     icon = Icon("fact_check")
-    title = _lazy("Filing verifications")
+    title = _("Filing verifications")
     list_columns = ("institution", "reason", "counted_from", "due_on", "state_label", "team_names")
     list_filterset_class = VerificationFilter
     list_search_fields = ["institution__name"]
@@ -236,21 +236,21 @@ class VerificationViewset(ScopedModelViewset):
     def state_label(self, obj):
         return VerificationState.labels[obj.verification_state]
 
-    state_label.short_description = _lazy("State")
+    state_label.short_description = _("State")
 
     def team_names(self, obj):
         return "、".join(o.name for o in obj.inspection.team.all())
 
-    team_names.short_description = _lazy("Team")
+    team_names.short_description = _("Team")
 
 
 # --- commitments broken --------------------------------------------------------------------------
 
 
 class BreachFilter(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(label=_lazy("District"),
+    district = django_filters.ModelChoiceFilter(label=_("District"),
                                                 field_name="filing__institution__region__parent", queryset=_districts)
-    found_after = django_filters.DateFilter(label=_lazy("Found from"), field_name="found_on", lookup_expr="gte")
+    found_after = django_filters.DateFilter(label=_("Found from"), field_name="found_on", lookup_expr="gte")
 
     class Meta:
         model = CommitmentBreach
@@ -258,18 +258,18 @@ class BreachFilter(django_filters.FilterSet):
 
 
 BREACH_EXPORT_COLUMNS = [
-    (_lazy("Institution"), lambda b: b.filing.institution.name),
-    (_lazy("Commitment item"), lambda b: b.item_title),
-    (_lazy("Found on"), lambda b: b.found_on),
-    (_lazy("Finding"), lambda b: b.finding.description),
-    (_lazy("Receipt number"), lambda b: b.filing.receipt_number or ""),
+    (_("Institution"), lambda b: b.filing.institution.name),
+    (_("Commitment item"), lambda b: b.item_title),
+    (_("Found on"), lambda b: b.found_on),
+    (_("Finding"), lambda b: b.finding.description),
+    (_("Receipt number"), lambda b: b.filing.receipt_number or ""),
 ]
 
 
 class BreachViewset(ScopedModelViewset):
     model = CommitmentBreach
     icon = Icon("gpp_bad")
-    title = _lazy("Commitments broken")
+    title = _("Commitments broken")
     list_columns = ("institution_name", "item_title", "found_on", "finding_text")
     list_filterset_class = BreachFilter
     list_search_fields = ["filing__institution__name", "item_title"]
@@ -295,12 +295,12 @@ class BreachViewset(ScopedModelViewset):
     def institution_name(self, obj):
         return obj.filing.institution.name
 
-    institution_name.short_description = _lazy("Institution")
+    institution_name.short_description = _("Institution")
 
     def finding_text(self, obj):
         return obj.finding.description
 
-    finding_text.short_description = _lazy("Finding")
+    finding_text.short_description = _("Finding")
 
 
 # --- institutions operating without a filing ---------------------------------------------------
@@ -349,20 +349,20 @@ def _may_report(user, institution) -> bool:
 
 
 UNFILED_EXPORT_COLUMNS = [
-    (_lazy("Institution"), lambda i: i.name),
-    (_lazy("Credit code"), lambda i: i.credit_code),
-    (_lazy("District"), lambda i: i.region.parent.name if i.region.parent_id else ""),
-    (_lazy("Beds"), lambda i: i.beds),
-    (_lazy("Without a filing since"), lambda i: i.unfiled_since),
-    (_lazy("Days"), lambda i: (clock.today() - i.unfiled_since).days if i.unfiled_since else None),
-    (_lazy("Found housing residents"), lambda i: i.reported),
+    (_("Institution"), lambda i: i.name),
+    (_("Credit code"), lambda i: i.credit_code),
+    (_("District"), lambda i: i.region.parent.name if i.region.parent_id else ""),
+    (_("Beds"), lambda i: i.beds),
+    (_("Without a filing since"), lambda i: i.unfiled_since),
+    (_("Days"), lambda i: (clock.today() - i.unfiled_since).days if i.unfiled_since else None),
+    (_("Found housing residents"), lambda i: i.reported),
 ]
 
 
 class UnfiledFilter(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(label=_lazy("District"), field_name="region__parent",
+    district = django_filters.ModelChoiceFilter(label=_("District"), field_name="region__parent",
                                                 queryset=_districts)
-    reported = django_filters.BooleanFilter(label=_lazy("Found housing residents"))
+    reported = django_filters.BooleanFilter(label=_("Found housing residents"))
 
     class Meta:
         model = Institution
@@ -372,7 +372,7 @@ class UnfiledFilter(django_filters.FilterSet):
 class UnfiledViewset(ScopedModelViewset):
     model = Institution
     icon = Icon("report")
-    title = _lazy("Operating without a filing")
+    title = _("Operating without a filing")
     list_columns = ("name", "district_name", "beds", "since", "days_unfiled", "reported_label")
     list_filterset_class = UnfiledFilter
     list_search_fields = ["name", "credit_code"]
@@ -396,22 +396,22 @@ class UnfiledViewset(ScopedModelViewset):
     def district_name(self, obj):
         return obj.region.parent.name if obj.region.parent_id else ""
 
-    district_name.short_description = _lazy("District")
+    district_name.short_description = _("District")
 
     def since(self, obj):
         return obj.unfiled_since
 
-    since.short_description = _lazy("Without a filing since")
+    since.short_description = _("Without a filing since")
 
     def days_unfiled(self, obj):
         return (clock.today() - obj.unfiled_since).days if obj.unfiled_since else ""
 
-    days_unfiled.short_description = _lazy("Days without a filing")
+    days_unfiled.short_description = _("Days without a filing")
 
     def reported_label(self, obj):
-        return _("Yes") if obj.reported else _("No")
+        return gettext("Yes") if obj.reported else gettext("No")
 
-    reported_label.short_description = _lazy("Found housing residents")
+    reported_label.short_description = _("Found housing residents")
 
     def report_view(self, request, pk):
         """A planner records that the institution was found housing residents: verification and a notice to file."""
@@ -434,7 +434,7 @@ class UnfiledViewset(ScopedModelViewset):
                 for message in e.messages:
                     messages.error(request, message)
             else:
-                messages.success(request, _("The verification was scheduled and the institution urged to file."))
+                messages.success(request, gettext("The verification was scheduled and the institution urged to file."))
         else:
             for errors in form.errors.values():
                 for message in errors:
