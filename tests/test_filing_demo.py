@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_accepted_and_returned_filings_and_seeding_again_changes_nothing(settings, client):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
-    states = dict(Filing.objects.values_list("institution__accounts__user__username", "state"))
-    assert states == {"operator04": "accepted", "operator05": "accepted", "operator02": "returned"}
+    states = sorted(Filing.objects.values_list("state", flat=True))
+    assert states == ["accepted", "accepted", "returned"]
     assert FilingVerification.objects.filter(filing__state="accepted").count() == 2
     accepted = Filing.objects.filter(state="accepted").select_related("institution").first()
     page = client.get(f"/public/commitments/{accepted.institution.credit_code}/")

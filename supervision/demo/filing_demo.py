@@ -1,7 +1,8 @@
-"""Demo filings: two accepted filings with public commitments in 西山区 (operator04, operator05), one
-returned for completion in 东湖区 (operator02); the other institutions have none (operator01's is
-one to walk the filing with). Dates are relative to today. Idempotent: an institution that has a
-filing is left alone.
+"""Demo filings at operator accounts' institutions: two accepted with public commitments (at
+institutions the city's registry lists as filed, so the filing's facts agree with it and a rerun of
+the city changes nothing), one returned for completion; the others have none to walk the filing
+with. Dates are relative to today. Idempotent: once an account's institution has a filing, the demo
+leaves it alone.
 """
 
 import datetime as dt
@@ -13,29 +14,36 @@ from django.db import transaction
 from supervision.core import clock
 
 CERTIFICATE = b"%PDF-1.4\n%demo registration certificate\ntrailer\n<<>>\n%%EOF\n"
-# operator -> (planner of the office, outcome, days ago the first resident came)
-FILINGS = {
-    "operator04": ("planner_xishan", "accept", 30),
-    "operator05": ("planner_xishan", "accept", 18),
-    "operator02": ("planner_donghu", "return", 8),
-}
+ACCEPTED, RETURNED = 2, 1
+
+
+def _chosen(accounts):
+    """(account, outcome, days ago the first resident came): filed ones accepted, an unfiled one returned."""
+    residential = [a for a in accounts if a.institution.kind == "residential"
+                   and a.institution.operating_status == "operating"]
+    filed = [a for a in residential if a.institution.filing_status == "filed"][:ACCEPTED]
+    unfiled = [a for a in residential if a.institution.filing_status in ("not_filed", "returned")][:RETURNED]
+    return [(a, "accept", 30 - 12 * n) for n, a in enumerate(filed)] + [(a, "return", 8) for a in unfiled]
+
+
+def _planner_of(office):
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(official__department=office, groups__name="planner", is_active=True).first()
 
 
 def seed_filings() -> int:
     """Create what is missing; return how many filings were created."""
-    from django.contrib.auth.models import User
-
     from supervision.filings import services
     from supervision.filings.models import Filing
     from supervision.registry.models import InstitutionAccount
 
+    accounts = list(InstitutionAccount.objects.select_related("institution", "user").filter(
+        user__username__startswith="operator").order_by("user__username"))
+    if not accounts or Filing.objects.filter(institution__in=[a.institution for a in accounts]).exists():
+        return 0  # not the demo city, or seeded already
     created = 0
-    for username, (planner_name, outcome, days_ago) in FILINGS.items():
-        account = InstitutionAccount.objects.select_related("institution", "user").filter(
-            user__username=username).first()
-        planner = User.objects.filter(username=planner_name).first()
-        if account is None or planner is None or Filing.objects.filter(institution=account.institution).exists():
-            continue
+    for account, outcome, days_ago in _chosen(accounts):
         institution, operator = account.institution, account.user
         with transaction.atomic():
             filing = services.start_filing(operator, institution)
@@ -49,6 +57,10 @@ def seed_filings() -> int:
             filing.refresh_from_db()
             services.sign_commitment(operator, filing, signer_name=filing.legal_representative, confirmed=True)
             services.submit_filing(operator, filing)
+            filing.refresh_from_db()
+            planner = _planner_of(filing.office)
+            if planner is None:
+                raise RuntimeError(f"the demo city has no planner at {filing.office}")
             if outcome == "accept":
                 services.accept_filing(planner, filing)
             else:

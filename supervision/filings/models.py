@@ -327,7 +327,8 @@ class FilingVerification(models.Model):
                                     related_name="filing_verifications")
     filing = models.ForeignKey(Filing, verbose_name=_("filing"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="verifications")
-    inspection = models.OneToOneField(Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT,
+    # The verification is its inspection's purpose: it goes with it.
+    inspection = models.OneToOneField(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE,
                                       related_name="filing_verification")
     reason = models.CharField(_("reason"), max_length=10, choices=VerificationReason.choices)
     counted_from = models.DateField(_("counted from"))

@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('due_provisional', models.BooleanField(default=False, verbose_name='due date provisional')),
                 ('created', models.DateTimeField(default=supervision.core.clock.now, verbose_name='created')),
                 ('filing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='verifications', to='filings.filing', verbose_name='filing')),
-                ('inspection', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='filing_verification', to='inspections.inspection', verbose_name='inspection')),
+                ('inspection', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='filing_verification', to='inspections.inspection', verbose_name='inspection')),
                 ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='filing_verifications', to='registry.institution', verbose_name='institution')),
             ],
             options={
