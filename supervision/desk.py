@@ -15,6 +15,7 @@ from supervision.staff.viewsets import ConflictViewset, OfficialViewset
 from workflows.rectification.desk import APPLICATIONS as RECTIFICATION_APPS
 from workflows.inspection.desk import APPLICATIONS as INSPECTION_APPS
 from workflows.spot_check.desk import APPLICATIONS as SPOT_CHECK_APPS
+from workflows.filing.desk import APPLICATIONS as FILING_APPS
 
 class LibrariesApplication(Application):
     """The libraries open on the institution list (not on the first URL, which is an import page)."""
@@ -44,6 +45,7 @@ site = Site(
             app_name="credit",
             urlpatterns=credit_urlpatterns,
         ),
+        *FILING_APPS,
         LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",

@@ -51,9 +51,11 @@ INSTALLED_APPS = [
     "supervision.notifications",
     "supervision.documents",
     "supervision.disclosure",
+    "supervision.filings",
     "workflows.spot_check",
     "workflows.rectification",
     "workflows.inspection",
+    "workflows.filing",
     "supervision.demo",
 ]
 
@@ -212,6 +214,16 @@ SPOT_CHECK_MAX_REDRAWS = env_int("SPOT_CHECK_MAX_REDRAWS", 2, minimum=0)
 # of the submitted record. Defaults from the rules as established; an administrator may change them.
 INSPECTION_NOTICE_WORKING_DAYS = env_int("INSPECTION_NOTICE_WORKING_DAYS", 3, minimum=0)
 INSPECTION_PUBLICITY_WORKING_DAYS = env_int("INSPECTION_PUBLICITY_WORKING_DAYS", 20, minimum=1)
+
+# Filing (备案, 养老机构管理办法 Art. 10; DOMAIN.md §3): the institution files within this many
+# working days of its first resident (a locality may set its own: FilingDeadlineRule in the admin);
+# the on-site verification is due within this many working days of the filing (or of the day an
+# unfiled institution was found housing residents); reminders go out this many working days ahead.
+FILING_DEADLINE_WORKING_DAYS = env_int("FILING_DEADLINE_WORKING_DAYS", 10, minimum=1)
+FILING_VERIFICATION_WORKING_DAYS = env_int("FILING_VERIFICATION_WORKING_DAYS", 20, minimum=1)
+FILING_REMINDER_WORKING_DAYS = env_int("FILING_REMINDER_WORKING_DAYS", 3, minimum=0)
+# A residential institution (养老机构) has at least this many beds [V].
+FILING_MIN_RESIDENTIAL_BEDS = env_int("FILING_MIN_RESIDENTIAL_BEDS", 10, minimum=1)
 
 # The field app's limits (issue 19): checked by the sync API's schema and announced to the tablet
 # in its bootstrap JSON, so that it warns while the inspector is still at the institution.

@@ -108,6 +108,13 @@ for _module in RULE_MODULES:
     assert not _clash, f"{_module.__name__} redefines {_clash}"
     RULES.update(_module.RULES)
 
+# POSTs to the pages that change things, in the permission world: `POSTS` of the same modules,
+# (builder, statuses[, data builder]) per name. (A module with a world of its own for its posts keeps
+# them in POST_RULES, tested beside it: tests/test_registry_post_permissions.py.)
+POSTS = {}
+for _module in RULE_MODULES:
+    POSTS.update(getattr(_module, "POSTS", {}))
+
 # The Django admin: only administrators; everyone else is sent to the admin's login.
 ADMIN_SAMPLE = ["/admin/", "/admin/core/region/load/", "/admin/registry/institution/", "/admin/core/auditentry/", "/admin/staff/official/"]
 
@@ -166,6 +173,18 @@ def test_each_persona_gets_exactly_the_expected_status_everywhere(client, full_w
             wrong.append(f"{name} {url}: got {response.status_code}, expected {expected[persona]}")
         if response.status_code == 302 and persona == "anonymous" and name not in {"set_language", "registry:home", "index"}:
             assert response["Location"].startswith("/accounts/login/"), (name, response["Location"])
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_the_expected_status_for_every_post(client, full_world, persona):
+    _login(client, full_world, persona)
+    wrong = []
+    for name, (build, expected, *data) in POSTS.items():
+        url = build(full_world)
+        response = client.post(url, data[0](full_world) if data else {})
+        if response.status_code != expected[persona]:
+            wrong.append(f"POST {name} {url}: got {response.status_code}, expected {expected[persona]}")
     assert wrong == [], "\n".join(wrong)
 
 

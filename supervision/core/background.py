@@ -25,6 +25,7 @@ PERIODIC: dict[str, tuple[int, str]] = {
     "stale-import-jobs": (600, "supervision.registry.imports.fail_stale_jobs"),
     "rectification-provisional-deadlines": (3600, "supervision.rectification.services.refresh_provisional_deadlines"),
     "credit-full-recompute": (86400, "supervision.credit.services.recompute_all"),
+    "filing-deadline-reminders": (3600, "supervision.filings.reminders.send_deadline_reminders"),
 }
 
 

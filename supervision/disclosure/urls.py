@@ -7,4 +7,5 @@ app_name = "public"
 urlpatterns = [
     path("spot-checks/", include("supervision.sampling.public_urls")),
     path("notices/", include("supervision.rectification.public_urls")),
+    path("commitments/", include("supervision.filings.public_urls")),
 ]

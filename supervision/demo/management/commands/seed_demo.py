@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from supervision.core.audit import acting_as
-from supervision.demo import city, credit_demo, rectification_demo
+from supervision.demo import city, credit_demo, filing_demo, rectification_demo
 from supervision.demo.inspection_demo import seed_field_inspections
 from supervision.demo.sampling_demo import seed_sampling_demo
 
@@ -85,6 +85,7 @@ class Command(BaseCommand):
             rectification_demo.seed_inspections()
             credit_demo.seed_credit()  # before the draw: its credit classes are these grades
             seed_sampling_demo()
+            filing_demo.seed_filings()
             seed_field_inspections()
         elapsed = time.monotonic() - started
 

@@ -1,0 +1,55 @@
+"""Desk applications of filing (supervision/desk.py): the process pages, the institution's portal and
+the bureau's lists, all under /filings/.
+
+Every list is filtered in SQL by the filing's reach (supervision.filings.access), and every page
+addressed by a process or task number first checks that the process is within reach (workflows.scoped).
+"""
+
+from django.db.models import Q
+from django.urls import path
+from django.views.generic import RedirectView
+from viewflow.workflow.flow.views import DetailProcessView
+
+from supervision.filings.urls import urlpatterns as portal_urlpatterns
+from supervision.filings.viewsets import BreachViewset, FilingViewset, UnfiledViewset, VerificationViewset
+from supervision.staff.access import actor_for
+from supervision.staff.models import Role
+from workflows.filing.flows import FilingsFlow, processes_for
+from workflows.scoped import ScopedFlowAppViewset
+
+
+def queue_q(user) -> Q:
+    """Open checks the user may take: planners of the filing office."""
+    actor = actor_for(user)
+    if actor.official is None or Role.PLANNER not in actor.roles:
+        return Q(pk__in=[])
+    return Q(flow_task=FilingsFlow.check, process__filingprocess__filing__office=actor.official.department_id)
+
+
+class ProcessDetailView(DetailProcessView):
+    template_name = "filings/process_detail.html"
+
+    def get_queryset(self):
+        return processes_for(self.request.user).select_related("filing__institution")
+
+
+class FilingAppViewset(ScopedFlowAppViewset):
+    process_detail_view_class = ProcessDetailView
+    summary_related = ("filingprocess__filing__institution",)
+
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(pattern_name="filings:filings:index"), name="index")
+
+
+APPLICATIONS: list = [
+    FilingAppViewset(
+        FilingsFlow,
+        processes_for=processes_for,
+        queue_q=queue_q,
+        icon="assignment",
+        viewsets=[FilingViewset(app_name="filings"), VerificationViewset(app_name="verifications"),
+                  BreachViewset(app_name="breaches"), UnfiledViewset(app_name="unfiled")],
+        urlpatterns=portal_urlpatterns,
+    ),
+]

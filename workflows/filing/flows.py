@@ -1,0 +1,129 @@
+"""Filing (备案): submitted → the office checks completeness → accepted with a receipt, or returned
+for completion (补正) → the institution completes and resubmits → checked again.
+
+Initial, change and closure filings run the same way. The process starts when the institution
+first submits (services.submit_filing sends `filing_submitted`; signals.py); the institution
+works on its own portal pages, and its resubmission moves the process past `completion`. The
+office's check is the one human task here: accepting issues the numbered receipt, updates the
+registry (a closure ends the operating status) and schedules the verification inspection, all in
+supervision.filings.services.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.utils import is_owner
+from viewflow.workflow import flow, lock
+
+from supervision.filings import access
+from supervision.filings.models import Filing, FilingState
+from supervision.staff.access import actor_for
+from workflows.filing import views
+from workflows.filing.models import FilingProcess
+
+
+def filing_of(activation_or_task) -> Filing:
+    return Filing.objects.select_related("institution", "office").get(process__pk=activation_or_task.process.pk)
+
+
+class OfficeCheck(flow.View):
+    """The completeness check: taken and done only by a planner of the filing office."""
+
+    cancel_view_class = None
+    undo_view_class = None
+    revive_view_class = None
+
+    def may_act(self, user, task) -> bool:
+        return user is not None and user.is_authenticated and access.may_check(user, filing_of(task))
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and self.may_act(user, task)
+
+    def can_execute(self, user, task):
+        return is_owner(task.owner, user) and self.may_act(user, task)
+
+
+class FilingsFlow(flow.Flow):
+    """Filing
+
+    A filing with its written commitment: the office's completeness check, the receipt or a return.
+    """
+
+    process_class = FilingProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Filing")
+    process_description = _("A filing with its written commitment: the completeness check, the receipt or a return.")
+    process_summary_template = "{{ process.filing.get_kind_display }} · {{ process.filing.institution.name }}"
+    process_result_template = "{{ process.filing.get_state_display }}"
+
+    start = flow.StartHandle(this.start_filing).Next(this.check)
+
+    check = OfficeCheck(views.check).Annotation(title=_("Check the filing for completeness")).Next(this.outcome)
+
+    outcome = (
+        flow.If(this.was_accepted)
+        .Annotation(title=_("Complete?"))
+        .Then(this.accepted)
+        .Else(this.completion)
+    )
+
+    completion = (
+        flow.Handle(this.completed)
+        .Annotation(title=_("The institution completes and resubmits"))
+        .Next(this.check)
+    )
+
+    accepted = flow.End().Annotation(title=_("Accepted"))
+
+    def start_filing(self, activation, filing):
+        activation.process.filing = filing
+        return activation.process
+
+    def was_accepted(self, activation) -> bool:
+        return filing_of(activation).state == FilingState.ACCEPTED
+
+    def completed(self, activation):
+        return activation.process
+
+    def has_view_permission(self, user, obj=None):
+        if user is None or not user.is_authenticated:
+            return False
+        actor = actor_for(user)
+        if not (actor.is_admin or access.is_filing_official(user) or actor.is_operator):
+            return False
+        if obj is None:
+            return True
+        return processes_for(user).filter(pk=obj.pk).exists()
+
+    def has_manage_permission(self, user, obj=None):
+        return user is not None and user.is_authenticated and actor_for(user).is_admin
+
+
+def processes_for(user):
+    """Filing processes whose filing the user may see (filtered in SQL)."""
+    return FilingProcess.objects.filter(filing__in=access.filings_for(user).values("pk"))
+
+
+def start_process(filing) -> FilingProcess:
+    return FilingsFlow.start.run(filing=filing)
+
+
+def resubmitted(filing) -> None:
+    """Move the process past `completion` (the institution resubmitted after a return)."""
+    from viewflow.workflow.models import Task
+
+    task = Task.objects.filter(process__filingprocess__filing=filing, flow_task=FilingsFlow.completion,
+                               status="NEW").first()
+    if task is not None:
+        FilingsFlow.completion.run(task)
+
+
+def check_task_url(filing) -> str:
+    """The open check task's page (the desk's detail page links to it)."""
+    from django.urls import reverse
+    from viewflow.workflow.models import Task
+
+    task = Task.objects.filter(process__filingprocess__filing=filing, flow_task=FilingsFlow.check).exclude(
+        status__in=["DONE", "CANCELED"]).order_by("-pk").first()
+    if task is None:
+        return ""
+    return reverse("filings:check:index", args=[task.process_id, task.pk])
