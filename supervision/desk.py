@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 
 from supervision.credit.urls import index as credit_index
 from supervision.credit.urls import urlpatterns as credit_urlpatterns
+from supervision.listings.views import listings_application
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
 from supervision.registry.urls import import_urlpatterns
 from supervision.registry.viewsets import InstitutionViewset
@@ -46,6 +47,7 @@ site = Site(
             urlpatterns=credit_urlpatterns,
         ),
         *FILING_APPS,
+        listings_application(),
         LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",

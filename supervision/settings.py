@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "supervision.documents",
     "supervision.disclosure",
     "supervision.filings",
+    "supervision.listings",
     "workflows.spot_check",
     "workflows.rectification",
     "workflows.inspection",
@@ -224,6 +225,23 @@ FILING_VERIFICATION_WORKING_DAYS = env_int("FILING_VERIFICATION_WORKING_DAYS", 2
 FILING_REMINDER_WORKING_DAYS = env_int("FILING_REMINDER_WORKING_DAYS", 3, minimum=0)
 # A residential institution (养老机构) has at least this many beds [V].
 FILING_MIN_RESIDENTIAL_BEDS = env_int("FILING_MIN_RESIDENTIAL_BEDS", 10, minimum=1)
+# The blacklist and the watch list (民发〔2019〕103号, 国办发〔2020〕49号, 国办发〔2025〕22号; DOMAIN.md §7, §6).
+# The representation period after the prior notice [U]; how long partner departments have to
+# acknowledge a joint-punishment notice before they are reminded, and the department to decide a
+# repair application [U]; how long a listing lasts before repair may be applied for and when
+# publication ends by itself (joint-punishment list: 2 years by 103号 Art. 11, 3 years by 22号;
+# watch list: the general class of 22号, 3 months to 1 year [U]).
+LISTING_REPRESENTATION_WORKING_DAYS = env_int("LISTING_REPRESENTATION_WORKING_DAYS", 5, minimum=1)
+LISTING_ACKNOWLEDGEMENT_WORKING_DAYS = env_int("LISTING_ACKNOWLEDGEMENT_WORKING_DAYS", 5, minimum=1)
+LISTING_REPAIR_DECISION_WORKING_DAYS = env_int("LISTING_REPAIR_DECISION_WORKING_DAYS", 15, minimum=1)
+BLACKLIST_MINIMUM_MONTHS = env_int("BLACKLIST_MINIMUM_MONTHS", 24, minimum=1)
+BLACKLIST_MAXIMUM_MONTHS = env_int("BLACKLIST_MAXIMUM_MONTHS", 36, minimum=1)
+WATCH_LIST_MINIMUM_MONTHS = env_int("WATCH_LIST_MINIMUM_MONTHS", 3, minimum=1)
+WATCH_LIST_MAXIMUM_MONTHS = env_int("WATCH_LIST_MAXIMUM_MONTHS", 12, minimum=1)
+for _list, _minimum, _maximum in (("BLACKLIST", BLACKLIST_MINIMUM_MONTHS, BLACKLIST_MAXIMUM_MONTHS),
+                                  ("WATCH_LIST", WATCH_LIST_MINIMUM_MONTHS, WATCH_LIST_MAXIMUM_MONTHS)):
+    if _minimum > _maximum:
+        raise ImproperlyConfigured(f"{_list}_MINIMUM_MONTHS={_minimum} exceeds {_list}_MAXIMUM_MONTHS={_maximum}.")
 
 # The field app's limits (issue 19): checked by the sync API's schema and announced to the tablet
 # in its bootstrap JSON, so that it warns while the inspector is still at the institution.

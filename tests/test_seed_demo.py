@@ -95,6 +95,19 @@ def process_rows():
     )
 
 
+def _empty_listings():
+    """Listing cases keep an append-only timeline: emptied in SQL, children first."""
+    from django.db import connection
+
+    from supervision.core.models import DocumentCounter
+
+    with connection.cursor() as cursor:
+        for table in ("listings_caseevent", "listings_casefile", "listings_partnernotice",
+                      "listings_representation", "listings_repairapplication", "listings_listingcase"):
+            cursor.execute(f"DELETE FROM {table}")
+    DocumentCounter.objects.filter(department__region__code__startswith="99").delete()
+
+
 def wipe_demo_city():
     from supervision.inspections.models import Inspection
     from supervision.sampling.models import SpotCheckPlan
@@ -106,6 +119,7 @@ def wipe_demo_city():
     SpotCheckPlan.objects.all().delete()
     Inspection.objects.filter(institution__region__code__startswith="99").delete()
     _empty_credit_ledger()
+    _empty_listings()
     usernames = [o.username for o in city.plan_city().officials] + [o.username for o in city.plan_city().operators]
     User.objects.filter(username__in=usernames).delete()  # officials, accounts, conflicts, guardian rows
     Institution.objects.filter(region__code__startswith="99").delete()

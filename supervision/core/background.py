@@ -26,6 +26,8 @@ PERIODIC: dict[str, tuple[int, str]] = {
     "rectification-provisional-deadlines": (3600, "supervision.rectification.services.refresh_provisional_deadlines"),
     "credit-full-recompute": (86400, "supervision.credit.services.recompute_all"),
     "filing-deadline-reminders": (3600, "supervision.filings.reminders.send_deadline_reminders"),
+    "listing-publication-ends": (3600, "supervision.listings.services.end_expired_listings"),
+    "listing-partner-reminders": (3600, "supervision.listings.services.chase_unacknowledged"),
 }
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("spot-checks/", include("supervision.sampling.public_urls")),
     path("notices/", include("supervision.rectification.public_urls")),
     path("commitments/", include("supervision.filings.public_urls")),
+    path("listings/", include("supervision.listings.public_urls")),
 ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from supervision.core.audit import acting_as
-from supervision.demo import city, credit_demo, filing_demo, rectification_demo
+from supervision.demo import city, credit_demo, filing_demo, listing_demo, rectification_demo
 from supervision.demo.inspection_demo import seed_field_inspections
 from supervision.demo.sampling_demo import seed_sampling_demo
 
@@ -87,6 +87,7 @@ class Command(BaseCommand):
             seed_sampling_demo()
             filing_demo.seed_filings()
             seed_field_inspections()
+            listing_demo.seed_listing_case()
         elapsed = time.monotonic() - started
 
         if tally.changed:
