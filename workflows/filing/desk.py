@@ -5,25 +5,14 @@ Every list is filtered in SQL by the filing's reach (supervision.filings.access)
 addressed by a process or task number first checks that the process is within reach (workflows.scoped).
 """
 
-from django.db.models import Q
 from django.urls import path
 from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.filings.urls import urlpatterns as portal_urlpatterns
 from supervision.filings.viewsets import BreachViewset, FilingViewset, UnfiledViewset, VerificationViewset
-from supervision.staff.access import actor_for
-from supervision.staff.models import Role
 from workflows.filing.flows import FilingsFlow, processes_for
 from workflows.scoped import ScopedFlowAppViewset
-
-
-def queue_q(user) -> Q:
-    """Open checks the user may take: planners of the filing office."""
-    actor = actor_for(user)
-    if actor.official is None or Role.PLANNER not in actor.roles:
-        return Q(pk__in=[])
-    return Q(flow_task=FilingsFlow.check, process__filingprocess__filing__office=actor.official.department_id)
 
 
 class ProcessDetailView(DetailProcessView):
@@ -45,8 +34,6 @@ class FilingAppViewset(ScopedFlowAppViewset):
 APPLICATIONS: list = [
     FilingAppViewset(
         FilingsFlow,
-        processes_for=processes_for,
-        queue_q=queue_q,
         icon="assignment",
         viewsets=[FilingViewset(app_name="filings"), VerificationViewset(app_name="verifications"),
                   BreachViewset(app_name="breaches"), UnfiledViewset(app_name="unfiled")],

@@ -9,47 +9,41 @@ registry (a closure ends the operating status) and schedules the verification in
 supervision.filings.services.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.utils import is_owner
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from supervision.filings import access
 from supervision.filings.models import Filing, FilingState
 from supervision.staff.access import actor_for
+from supervision.staff.models import Role
+from workflows.base import ScopedFlow
 from workflows.filing import views
 from workflows.filing.models import FilingProcess
+from workflows.nodes import NOBODY, HumanTask
 
 
 def filing_of(activation_or_task) -> Filing:
     return Filing.objects.select_related("institution", "office").get(process__pk=activation_or_task.process.pk)
 
 
-class OfficeCheck(flow.View):
-    """The completeness check: taken and done only by a planner of the filing office."""
-
-    cancel_view_class = None
-    undo_view_class = None
-    revive_view_class = None
-
-    def may_act(self, user, task) -> bool:
-        return user is not None and user.is_authenticated and access.may_check(user, filing_of(task))
-
-    def can_assign(self, user, task):
-        return task.owner_id is None and self.may_act(user, task)
-
-    def can_execute(self, user, task):
-        return is_owner(task.owner, user) and self.may_act(user, task)
+def planner_of_the_filing_office(user) -> Q:
+    """The completeness check (受理): planners of the office the filing was lodged with."""
+    actor = actor_for(user)
+    if actor.official is None or Role.PLANNER not in actor.roles:
+        return NOBODY
+    return Q(process__filingprocess__filing__office=actor.official.department_id)
 
 
-class FilingsFlow(flow.Flow):
+class FilingsFlow(ScopedFlow):
     """Filing
 
     A filing with its written commitment: the office's completeness check, the receipt or a return.
     """
 
     process_class = FilingProcess
-    lock_impl = lock.select_for_update_lock
+    desk_actors = ("official", "operator")
     process_title = _("Filing")
     process_description = _("A filing with its written commitment: the completeness check, the receipt or a return.")
     process_summary_template = "{{ process.filing.get_kind_display }} · {{ process.filing.institution.name }}"
@@ -57,7 +51,11 @@ class FilingsFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_filing).Next(this.check)
 
-    check = OfficeCheck(views.check).Annotation(title=_("Check the filing for completeness")).Next(this.outcome)
+    check = (
+        HumanTask(views.check, planner_of_the_filing_office)
+        .Annotation(title=_("Check the filing for completeness"))
+        .Next(this.outcome)
+    )
 
     outcome = (
         flow.If(this.was_accepted)
@@ -85,22 +83,20 @@ class FilingsFlow(flow.Flow):
         return activation.process
 
     def has_view_permission(self, user, obj=None):
+        # The filing section is civil affairs' and the operators': other departments are refused it.
         if user is None or not user.is_authenticated:
             return False
-        actor = actor_for(user)
-        if not (actor.is_admin or access.is_filing_official(user) or actor.is_operator):
+        if not (access.is_filing_official(user) or actor_for(user).is_operator):
             return False
-        if obj is None:
-            return True
-        return processes_for(user).filter(pk=obj.pk).exists()
+        return super().has_view_permission(user, obj)
 
-    def has_manage_permission(self, user, obj=None):
-        return user is not None and user.is_authenticated and actor_for(user).is_admin
+    @staticmethod
+    def processes_for(user):
+        """Filing processes whose filing the user may see (filtered in SQL)."""
+        return FilingProcess.objects.filter(filing__in=access.filings_for(user).values("pk"))
 
 
-def processes_for(user):
-    """Filing processes whose filing the user may see (filtered in SQL)."""
-    return FilingProcess.objects.filter(filing__in=access.filings_for(user).values("pk"))
+processes_for = FilingsFlow.processes_for
 
 
 def start_process(filing) -> FilingProcess:
