@@ -35,7 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "supervision.static_files.StaticFilesConfig",  # django.contrib.staticfiles without build leftovers
+    "supervision.static_files",  # its collectstatic leaves out build leftovers: before staticfiles
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
     "guardian",

@@ -5,7 +5,7 @@ The settings are read from supervision/settings.py with the environment of READM
 table (DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, BEHIND_TLS_PROXY, STATIC_ROOT), not written
 here by hand; only the database stays the test database. Without the manifest every page answered
 500 ("Missing staticfiles manifest entry"), and collectstatic stopped on a font reference in a
-file of Viewflow's wheel that no page uses (supervision/static_files.py).
+file of Viewflow's wheel that no page uses (supervision/static_files).
 """
 
 import importlib.util
