@@ -68,7 +68,9 @@ def test_the_requester_of_a_redraw_does_not_find_its_approval_in_their_queue(wor
 
 
 @pytest.mark.postgres
-def test_the_deadline_timer_waits_for_a_submit_in_progress(transactional_db, world, time_machine):
+# The reference data (roles, specialties) of the migrations survives the flush of other transactional tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_deadline_timer_waits_for_a_submit_in_progress(world, time_machine):
     """The operator's POST holds the process lock (as Viewflow's task views do): the due timer is
     skipped, not fired beside it; once the submit is done the next sweep fires it."""
     from tests.url_rules_rectification import finding, inspection, issue
