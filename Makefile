@@ -4,6 +4,7 @@
 #   make test      the whole suite on SQLite, then on PostgreSQL (PYTEST_ARGS="-x -k foo" to narrow)
 #   make test-shifted  the suite on SQLite once more, the clock moved past the holiday calendar
 #   make bench     every benchmarks/bench_*.py in turn
+#   make lint      ruff, no missing migration, the catalogue compiles without duplicates
 #   make messages  update locale/zh_Hans from the code (maintainers), then compile
 #   make clean     caches, collected static files, the private test PostgreSQL cluster
 #   make distclean clean, plus .venv and var/ (the demo database and media)
@@ -16,6 +17,8 @@ PY := .venv/bin/python
 PYTEST := .venv/bin/pytest
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist) for each pass; 0 runs in this process only.
+PYTEST_WORKERS ?= 2
 # test-shifted: the process clock (libfaketime) this far ahead, well past the last year of the
 # holiday calendar (fixtures: 2004-2026), so that no test leans on today's date or known holidays.
 SHIFT ?= +800d
@@ -24,15 +27,15 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignor
 
 # pytest exits 5 when it collected no test: the suite must run tests, so that is an error too.
 define run_pytest
-	rc=0; $(1) $(PYTEST) $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; $(1) $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests" >&2; fi; \
 	exit $$rc
 endef
 
-.PHONY: help install demo test test-sqlite test-postgres test-shifted bench messages clean distclean
+.PHONY: help install demo test test-sqlite test-postgres test-shifted bench lint messages clean distclean
 
 help:
-	@sed -n '3,10s/^# \{0,1\}//p' Makefile
+	@sed -n '3,11s/^# \{0,1\}//p' Makefile
 
 install:
 	@bash scripts/bootstrap.sh
@@ -75,6 +78,12 @@ bench: install
 			$(PY) "$$script" || failed+=("$$script"); \
 	done; \
 	if [ $${#failed[@]} -gt 0 ]; then echo "==> Failed: $${failed[*]}" >&2; exit 1; fi
+
+lint: install
+	@.venv/bin/ruff check .
+	@DEBUG=1 $(PY) manage.py makemigrations --check --dry-run --verbosity 1
+	@for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o /dev/null "$$po"; done
+	@echo "==> Lint: clean"
 
 messages: install
 	@mkdir -p locale
