@@ -2,9 +2,17 @@
 
 from django.urls import include, path
 
+from supervision.disclosure import views
+
 app_name = "public"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("institutions/", views.search, name="search"),
+    path("institutions/<int:pk>/", views.institution, name="institution"),
+    path("compare/", views.compare, name="compare"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("display/", views.display, name="display"),
     path("spot-checks/", include("supervision.sampling.public_urls")),
     path("notices/", include("supervision.rectification.public_urls")),
     path("commitments/", include("supervision.filings.public_urls")),
