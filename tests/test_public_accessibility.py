@@ -118,6 +118,7 @@ def public_pages(notice):
         "compare, too many": "/public/compare/?id=1&id=2&id=3&id=4",
         "methodology": "/public/methodology/",
         "display": "/public/display/",
+        "open data": "/public/data/",
         "lists": "/public/listings/",
         "spot-check plans": "/public/spot-checks/",
         "spot-check plan": f"/public/spot-checks/{draw.plan_id}/",

@@ -15,6 +15,9 @@ RULES = {
     "public:compare": (lambda w: f"/public/compare/?id={w.inst_p.pk}&id={w.inst_q.pk}", _public),
     "public:methodology": (lambda w: "/public/methodology/", _public),
     "public:display": (lambda w: "/public/display/", _public),
+    "public:data": (lambda w: "/public/data/", _public),
+    "public:data_json": (lambda w: "/public/data/institutions.json?limit=1", _public),
+    "public:data_csv": (lambda w: "/public/data/penalties.csv", _public),
 }
 
 POSTS = {name: (build, statuses(405)) for name, (build, _table) in RULES.items()}

@@ -7,7 +7,7 @@ Every fact comes from disclosure/facts.py, filtered in SQL to what may be publis
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_cookie
 from supervision.core import clock
 from supervision.core.models import Region, RegionLevel
 from supervision.core.pagination import LookaheadPaginator
+from supervision.core.schema import Invalid, parse_query
 from supervision.credit import rules as shipped
 from supervision.credit import scoring, services
 from supervision.credit.models import BreachClass, CreditEventKind
@@ -29,7 +30,7 @@ from supervision.listings.models import ListKind
 from supervision.registry.models import CreditClass, FilingStatus, InstitutionKind, Ownership
 from supervision.registry.pinyin import query_key
 
-from . import facts
+from . import facts, opendata
 
 PER_PAGE = 25
 MAX_COMPARE = 3
@@ -213,4 +214,59 @@ def display(request):
             response.set_cookie(cookie, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True)
         elif value == "0":
             response.delete_cookie(cookie, samesite="Lax")
+    return response
+
+
+# --- open data -------------------------------------------------------------------------------------
+
+
+@public_page
+def data_index(request):
+    return render(request, "disclosure/data.html", {"datasets": opendata.DATASETS.values(),
+                                                    "limit": opendata.DEFAULT_LIMIT, "max_limit": opendata.MAX_LIMIT})
+
+
+def _data_page(request, code):
+    dataset = opendata.DATASETS.get(code)
+    if dataset is None:
+        raise Http404
+    query = parse_query(opendata.PageQuery, request.GET)
+    rows, cursor = dataset.page(query.after, query.limit)
+    return dataset, query, rows, cursor
+
+
+def _next_link(request, cursor, query):
+    if cursor is None:
+        return None
+    return request.build_absolute_uri(f"{request.path}?after={cursor}&limit={query.limit}")
+
+
+@public_page
+def data_json(request, code):
+    try:
+        dataset, query, rows, cursor = _data_page(request, code)
+    except Invalid as invalid:
+        return invalid.response()
+    following = _next_link(request, cursor, query)
+    response = JsonResponse({
+        "dataset": dataset.code, "title": str(dataset.title),
+        "fields": [{"key": c.key, "zh": c.zh, "en": c.en, "type": c.type} for c in dataset.columns],
+        "rows": opendata.as_json_rows(dataset, rows), "next": following,
+    }, json_dumps_params={"ensure_ascii": False})
+    if following:
+        response["Link"] = f'<{following}>; rel="next"'
+    return response
+
+
+@public_page
+def data_csv(request, code):
+    try:
+        dataset, query, rows, cursor = _data_page(request, code)
+    except Invalid as invalid:
+        return invalid.response()
+    response = HttpResponse(opendata.as_csv(dataset, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{dataset.code}-after-{query.after}.csv"'
+    following = _next_link(request, cursor, query)
+    if following:
+        response["Link"] = f'<{following}>; rel="next"'
     return response
