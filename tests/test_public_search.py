@@ -87,3 +87,26 @@ def test_bad_input_is_a_400_naming_the_field(client, world):
     assert "beds_min-errors" in response.content.decode()
     response = client.get("/public/institutions/", {"beds_min": 50, "beds_max": 10})
     assert response.status_code == 400 and "beds_max-errors" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_substring_search_has_trigram_indexes(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'registry_institution'")
+        indexes = dict(cursor.fetchall())
+    assert "gin_trgm_ops" in indexes["registry_institution_pinyin_trgm"]
+    assert "gin_trgm_ops" in indexes["registry_institution_name_trgm"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_pinyin_match_can_use_its_trigram_index(world):
+    from django.db import transaction
+
+    from supervision.disclosure.views import search_institutions
+
+    sql, params = search_institutions({"q": "yly"}).query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "registry_institution_pinyin_trgm" in plan, plan
