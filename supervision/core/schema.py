@@ -127,3 +127,13 @@ def parse_body(schema: type[BaseModel], raw: bytes):
     except ValidationError as e:
         error = e.errors(include_url=False)[0]
         raise Invalid(field_path(error["loc"]) or "body", _message(error)) from None
+
+
+def parse_query(schema: type[BaseModel], query) -> BaseModel:
+    """A GET query (a QueryDict, one value per key) as `schema` (which may convert "25" to 25),
+    or Invalid naming the first field at fault."""
+    try:
+        return schema.model_validate({key: query.get(key) for key in query})
+    except ValidationError as e:
+        error = e.errors(include_url=False)[0]
+        raise Invalid(field_path(error["loc"]) or "query", _message(error)) from None

@@ -586,7 +586,7 @@ def build_institutions(plan: CityPlan, regions: dict, tally: Tally) -> dict:
         current = existing.get(spec.credit_code)
         if current is None:
             institution = Institution(credit_code=spec.credit_code, **values)
-            institution.phone_numbers = institution.normalised_phone_numbers()  # bulk_create skips save()
+            institution.fill_derived()  # bulk_create skips save()
             new.append(institution)
         else:
             _sync(Institution, current, {}, values, tally, "institution")

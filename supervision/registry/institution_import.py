@@ -279,7 +279,7 @@ def _institution_from(check: RowCheck, parsers: dict, regions: RegionLookup, def
     _apply_defaults(check, values, defaults)
     values["for_profit"] = values["for_profit"] == "yes"
     institution = Institution(**{k: v for k, v in values.items() if v is not None})
-    institution.phone_numbers = institution.normalised_phone_numbers()  # bulk_create skips save()
+    institution.fill_derived()  # bulk_create skips save()
     # The credit code and phones were checked by their parsers (the code against the tree, with one
     # query per province rather than one per row).
     model_problems(check, institution, _INSTITUTION_FIELD_COLUMNS,

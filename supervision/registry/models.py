@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from supervision.core.models import Region, RegionLevel
 from supervision.core.phones import PhoneError, normalise_phones
 from supervision.core.validators import phone_validator
+from supervision.registry.pinyin import search_key
 from supervision.registry.validators import validate_credit_code
 
 
@@ -74,6 +75,9 @@ class Institution(models.Model):
         help_text=_("Required when the credit code is left empty, e.g. “not in the source registry”."),
     )
     name = models.CharField(_("name"), max_length=150, db_index=True)
+    # The name's full pinyin and initials ("yileyuan|yly", registry/pinyin.py), kept on save: the
+    # public search matches what a visitor types against it in SQL.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=300, blank=True, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
     for_profit = models.BooleanField(_("for profit"), default=False)
@@ -159,10 +163,18 @@ class Institution(models.Model):
             raise ValidationError({"supervising_district": _("Choose a district or county.")})
 
     def save(self, *args, **kwargs):
-        self.phone_numbers = self.normalised_phone_numbers()
+        self.fill_derived()
         if self.credit_code:
             self.credit_code_pending_reason = ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
         super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """The fields computed from others (bulk_create skips save(): its callers call this)."""
+        self.phone_numbers = self.normalised_phone_numbers()
+        self.name_pinyin = search_key(self.name)
 
     def normalised_phone_numbers(self) -> str:
         try:
