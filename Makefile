@@ -27,7 +27,7 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignor
 
 # pytest exits 5 when it collected no test: the suite must run tests, so that is an error too.
 define run_pytest
-	rc=0; $(1) $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; $(1) $(PYTEST) -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests" >&2; fi; \
 	exit $$rc
 endef

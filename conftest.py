@@ -57,3 +57,9 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+    # On several workers (make test: --dist loadgroup), the browser tests run on one worker, in file
+    # order: their module restores the migrations' reference data from a copy it takes before its
+    # first test, and split over workers one of them started from a flushed database.
+    for item in kept:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
