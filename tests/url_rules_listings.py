@@ -210,6 +210,27 @@ POSTS = {
        for node, doers in _DOERS.items()},
 }
 
+# The desk's step pages of a case with a process send those who may act to its task page (302), GET
+# and POST alike; the others are refused as before (tests/test_listing_permissions.py).
+def _redirected(step, case_name):
+    table = step_statuses(step, "listed" if case_name not in _INTERNAL else "proposed")
+    if case_name in _NOTIFIED:
+        table["fire_inspector_x"] = 404  # no joint-punishment notice to its department
+    return {persona: (302 if status == 200 else status) for persona, status in table.items()}
+
+
+PROCESS_STEP_ROWS = {
+    f"listings:cases:{step} ({case_name})": (
+        lambda w, step=step, case_name=case_name: f"/listings/cases/{w.lf_cases[case_name].pk}/"
+                                                  f"{step.replace('_', '-')}/",
+        _redirected(step, case_name))
+    for step, case_name in (("review", "review"), ("prior_notice", "notice"), ("answer", "representation"),
+                            ("answer_review", "answer"), ("decide", "main"))
+}
+PROCESS_STEP_ROWS["listings:partner_notice (listed)"] = (
+    lambda w: f"/listings/partner-notices/{w.lf_cases['listed'].partner_notices.get(department=w.fire_x).pk}/",
+    statuses(404, anonymous=302, fire_inspector_x=302, admin=403))
+
 # The proposal not yet notified: the institution and the partners do not see it at all.
 PROPOSED_ROWS = {
     "detail": (_case_url("detail/", "proposed"), _reach(200, operator=False, partner=False)),
@@ -227,4 +248,4 @@ POST_RULES = {
     "public:listings:list": (RULES["public:listings:list"][0], statuses(405)),
 }
 assert all(set(table) == set(PERSONAS) for _build, table in [*RULES.values(), *POST_RULES.values(),
-                                                              *POSTS.values()])
+                                                              *POSTS.values(), *PROCESS_STEP_ROWS.values()])
