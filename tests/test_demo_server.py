@@ -26,6 +26,7 @@ def served(monkeypatch):
 
 def test_a_demo_on_another_port_links_to_that_port(served, monkeypatch, settings):
     monkeypatch.delenv("SITE_URL", raising=False)
+    settings.SITE_URL = "http://127.0.0.1:8000"  # through the fixture: what the command sets is undone after
     call_command("demo_server", "127.0.0.1:8765")
     assert served == [("runserver", "127.0.0.1:8765")]
     assert settings.SITE_URL == "http://127.0.0.1:8765"
