@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -298,11 +299,21 @@ def submit_report(user, notice, report) -> RectificationReport:
             _("Fill in the five elements of the plan of correction.")
             for field in PLAN_FIELDS if not getattr(report, field)
         ][:1]
+        issued, today = timezone.localdate(notice.issued_at), clock.today()
+        latest = max(notice.deadline, today)
+        if report.completion_date and not issued <= report.completion_date <= latest:
+            problems.append(_("The plan's completion date must lie between the notice's date (%(issued)s) and "
+                              "%(latest)s.") % {"issued": date_format(issued), "latest": date_format(latest)})
         for item in report.items.select_related("notice_item__finding").prefetch_related("evidence"):
             title = item.notice_item.finding.item_title
             if not (item.measures_taken and item.responsible_person and item.completed_on):
                 problems.append(_("“%(item)s”: give the measures taken, the person responsible and the "
                                   "completion date.") % {"item": title})
+            elif not issued <= item.completed_on <= today:
+                problems.append(_("“%(item)s”: the completion date must lie between the notice's date (%(issued)s) "
+                                  "and today (%(today)s); a correction not yet made cannot be reported as "
+                                  "done.") % {"item": title, "issued": date_format(issued),
+                                              "today": date_format(today)})
             if not item.evidence.all():
                 problems.append(_("“%(item)s”: attach at least one photo or PDF as evidence.") % {"item": title})
         if problems:
