@@ -35,7 +35,7 @@ def test_a_measure_done_in_the_future_or_before_the_notice_is_refused_and_the_dr
     notice, response = _post(client, world, completed_on=completed_on)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "completion date must lie between" in page or "完成日期" in page
+    assert "尚未完成的整改不能报告为已完成" in page
     assert notice.status == "issued"
     report = RectificationReport.objects.get(notice=notice)
     assert report.submitted_at is None

@@ -173,6 +173,11 @@ def _validate_plan(plan: SpotCheckPlan, items, participating):
             "These departments have no head to approve the plan: %(names)s. Ask their administrator to "
             "name a head first, or plan without them."
         ) % {"names": "、".join(headless)}
+    start, end = plan.period_start, plan.period_end
+    if end and end < clock.today():
+        errors["period_end"] = _("The period has already ended: a plan is for checks still to come.")
+    elif start and end and (end - start).days > 366:
+        errors["period_end"] = _("A plan covers at most one year (双随机 plans are made each year).")
     if plan.team_size is not None and plan.team_size < 2:
         errors["team_size"] = _("A team has at least 2 inspectors.")
     try:
