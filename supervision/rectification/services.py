@@ -226,12 +226,39 @@ def draft_report(user, notice) -> RectificationReport:
     """The report being written (one draft per notice), with an answer row per finding."""
     if not access.is_operator_of(user, notice):
         raise PermissionDenied
-    report, _created = RectificationReport.objects.get_or_create(notice=notice, submitted_at=None)
-    existing = set(report.items.values_list("notice_item_id", flat=True))
-    ReportItem.objects.bulk_create(
-        [ReportItem(report=report, notice_item=item) for item in notice.items.all() if item.pk not in existing]
-    )
+    with transaction.atomic():
+        report, created = RectificationReport.objects.get_or_create(notice=notice, submitted_at=None)
+        previous = (notice.reports.filter(submitted_at__isnull=False).order_by("-submitted_at").first()
+                    if created else None)
+        if previous is not None:  # after a failed re-check: start from what was submitted, not a blank form
+            for field in PLAN_FIELDS:
+                setattr(report, field, getattr(previous, field))
+            report.save()
+        existing = set(report.items.values_list("notice_item_id", flat=True))
+        ReportItem.objects.bulk_create(
+            [ReportItem(report=report, notice_item=item) for item in notice.items.all() if item.pk not in existing]
+        )
+        if previous is not None:
+            _carry_over_answers(previous, report)
     return report
+
+
+def _carry_over_answers(previous: RectificationReport, report: RectificationReport) -> None:
+    """Copy each finding's answer and evidence of the last submitted report into the new draft. The
+    evidence rows share the stored files (a draft's removal deletes a file only when no row keeps it)."""
+    answers = {item.notice_item_id: item for item in previous.items.prefetch_related("evidence")}
+    for item in report.items.all():
+        old = answers.get(item.notice_item_id)
+        if old is None:
+            continue
+        for field in ANSWER_FIELDS:
+            setattr(item, field, getattr(old, field))
+        item.save()
+        EvidenceFile.objects.bulk_create([
+            EvidenceFile(item=item, file=e.file.name, original_name=e.original_name, content_type=e.content_type,
+                         size=e.size, uploaded_by_id=e.uploaded_by_id)
+            for e in old.evidence.all()
+        ])
 
 
 def attach_evidence(user, report_item: ReportItem, upload) -> tuple[EvidenceFile | None, str]:
@@ -261,7 +288,8 @@ def remove_evidence(user, evidence: EvidenceFile) -> None:
         raise PermissionDenied
     with transaction.atomic():
         evidence.delete()
-        transaction.on_commit(lambda f=evidence.file: f.delete(save=False))
+        if not EvidenceFile.objects.filter(file=evidence.file.name).exists():  # no earlier report keeps it
+            transaction.on_commit(lambda f=evidence.file: f.delete(save=False))
 
 
 PLAN_FIELDS = ("correction_for_affected", "others_at_risk", "systemic_changes", "monitoring", "completion_date")
