@@ -42,3 +42,23 @@ def test_a_conflict_with_a_foreign_institution_is_not_shown_to_the_district(clie
     client.force_login(world.planner_x)
     assert "西山福寿院" not in client.get("/libraries/conflicts/").content.decode()
     assert client.get(f"/libraries/conflicts/{foreign.pk}/detail/").status_code == 404
+
+
+def test_a_declaration_is_seen_by_its_official_and_the_department_line_only(client, world):
+    """A city health-commission inspector, a fire inspector of the district and another civil-affairs
+    inspector do not read an inspector's declaration; the declarer, their head and planner do."""
+    from supervision.core.models import Department, DepartmentKind
+    from tests.factories import official
+
+    declared = conflict(world)
+    health = Department.objects.create(name="示范市卫生健康委员会", kind=DepartmentKind.HEALTH, region=world.city)
+    health_inspector = official("health_city", health, "inspector", certificate="CERT-HC-1").user
+    colleague = official("inspector_x2", world.civil_x, "inspector", certificate="CERT-X-2").user
+    url = f"/libraries/conflicts/{declared.pk}/detail/"
+    for user, seen in [(world.inspector_x, True), (world.head_x, True), (world.planner_x, True),
+                       (health_inspector, False), (world.fire_inspector_x, False), (colleague, False),
+                       (world.inspector_y, False)]:
+        client.force_login(user)
+        listed = "亲属任职" in client.get("/libraries/conflicts/").content.decode()
+        assert listed == seen, user
+        assert (client.get(url).status_code == 200) == seen, user

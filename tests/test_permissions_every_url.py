@@ -74,12 +74,14 @@ RULES = {
     "libraries:conflicts:index": (lambda w: "/libraries/conflicts/", officials_only()),
     "libraries:conflicts:list": (lambda w: "/libraries/conflicts/", officials_only()),
     "libraries:conflicts:detail": (
+        # inspector_x's own declaration: theirs, their department line's head and planner, the admin.
         lambda w: f"/libraries/conflicts/{w.conflict_x.pk}/detail/",
-        in_district_x(),
+        statuses(404, anonymous=302, inspector_x=200, head_x=200, planner_x=200, admin=200),
     ),
     "libraries:conflicts:change": (
         lambda w: f"/libraries/conflicts/{w.conflict_x.pk}/change/",
-        statuses(403, anonymous=302, head_x=200, admin=200, inspector_y=404, operator_p=404, operator_q=404),
+        statuses(403, anonymous=302, head_x=200, admin=200, inspector_y=404, fire_inspector_x=404, operator_p=404,
+                 operator_q=404),
     ),
     "libraries:conflicts:add": (
         lambda w: "/libraries/conflicts/add/",

@@ -223,9 +223,10 @@ def extend_world(world):
 
 
 def _in_reach(default):
-    """A plan of X: officials of X and the admin; inspector_y gets 404. Operators are refused the
-    whole application (403, the same for every address, so it says nothing of what exists)."""
-    return statuses(404, anonymous=302, inspector_x=default, fire_inspector_x=default, head_x=default,
+    """A plan of X's civil-affairs bureau: its officials and the admin; inspector_y and the district's fire
+    inspector, whose department takes no part, get 404. Operators are refused the whole application (403,
+    the same for every address, so it says nothing of what exists)."""
+    return statuses(404, anonymous=302, inspector_x=default, head_x=default,
                     planner_x=default, admin=default, operator_p=403, operator_q=403)
 
 

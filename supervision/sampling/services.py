@@ -64,7 +64,9 @@ OPEN_INSPECTION_STATUSES = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROG
 
 
 def plans_for(user):
-    """Plans a user may see: officials those of their jurisdiction or department; operators none."""
+    """Plans a user may see: officials those of their own department, of departments of their kind in
+    their jurisdiction (the department line: a district market-regulation inspector does not see the
+    civil-affairs plans it takes no part in) and those their department takes part in; operators none."""
     plans = SpotCheckPlan.objects.all()
     actor = actor_for(user)
     if actor.is_admin:
@@ -73,7 +75,7 @@ def plans_for(user):
         return plans.none()
     department = actor.official.department_id
     reach = (
-        Q(region__path__startswith=actor.jurisdiction.path)
+        Q(region__path__startswith=actor.jurisdiction.path, department__kind=actor.official.department.kind)
         | Q(department=department)
         | Q(participating_departments=department)
     )

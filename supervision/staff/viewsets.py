@@ -1,6 +1,7 @@
 """Desk pages of the inspector library (执法检查人员名录库) and declared conflicts of interest."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import Icon
 from viewflow.views import Action
@@ -126,10 +127,15 @@ class ConflictViewset(ScopedModelViewset):
             return queryset
         if not actor.is_official:
             return queryset.none()
-        # Both sides inside the jurisdiction: the institution's name is not public to outsiders here.
-        if actor.jurisdiction is None:
-            return queryset.none()
-        return queryset.filter(actor.region_q("official__region"), supervised_q(actor.jurisdiction.path, "institution__"))
+        # A declaration (回避) is the declaring official's and their department line's business: an
+        # inspector sees their own; heads and planners those of officials of their kind of department
+        # inside the jurisdiction, the institution also inside (its name is not public to outsiders).
+        own = Q(official=actor.official)
+        if actor.jurisdiction is None or not (actor.has_role(Role.HEAD) or actor.has_role(Role.PLANNER)):
+            return queryset.filter(own)
+        line = Q(official__department__kind=actor.official.department.kind) & actor.region_q("official__region") & \
+            supervised_q(actor.jurisdiction.path, "institution__")
+        return queryset.filter(own | line)
 
     def can_list(self, user):
         actor = actor_for(user)
