@@ -72,6 +72,7 @@ class NoticeFilter(django_filters.FilterSet):
         label=_lazy("District"), field_name="institution__region__parent", queryset=_districts
     )
     open = django_filters.BooleanFilter(label=_lazy("Open"), method="filter_open")
+    status = django_filters.ChoiceFilter(label=_lazy("Status"), choices=NoticeStatus.choices, field_name="status_code")
     issued_after = django_filters.DateFilter(label=_lazy("Issued from"), field_name="issued_at",
                                              lookup_expr="date__gte")
     issued_before = django_filters.DateFilter(label=_lazy("Issued until"), field_name="issued_at",
@@ -79,7 +80,7 @@ class NoticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = RectificationNotice
-        fields = ["deadline_state", "district", "open", "issued_after", "issued_before"]
+        fields = ["deadline_state", "district", "open", "status", "issued_after", "issued_before"]
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -1,0 +1,59 @@
+"""The head's dashboard (监管驾驶舱): the figures of their jurisdiction, charts, and each chart's table as XLSX."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from supervision.core import clock
+from supervision.core.export import export_response
+from supervision.dashboard import figures
+from supervision.dashboard.charts import bar_chart, describe
+from supervision.dashboard.periods import KINDS, parse_kind, period_containing
+from supervision.staff.access import actor_for
+from supervision.staff.models import Role
+
+
+def may_open_dashboard(user) -> bool:
+    """Department heads (of any department) and administrators."""
+    actor = actor_for(user)
+    return actor.is_admin or (actor.is_official and Role.HEAD in actor.roles)
+
+
+def _flows():
+    """The flows' desk applications, for "my queue" (imported here: the site includes this app)."""
+    from supervision.desk import site
+    from workflows.scoped import ScopedFlowAppViewset
+
+    return [app for app in site.viewsets if isinstance(app, ScopedFlowAppViewset)]
+
+
+def _sections(request):
+    if not may_open_dashboard(request.user):
+        raise PermissionDenied
+    kind = parse_kind(request.GET.get("period"))
+    period = period_containing(kind, clock.today())
+    return kind, period, figures.dashboard_for(request, period, _flows())
+
+
+def index(request):
+    kind, period, sections = _sections(request)
+    for section in sections:
+        for chart in section.charts:
+            chart.svg, chart.text = bar_chart(chart), describe(chart)
+    actor = actor_for(request.user)
+    return render(request, "dashboard/index.html", {
+        "sections": sections, "period": period, "previous": period.previous(), "kind": kind,
+        "kinds": list(KINDS.items()), "jurisdiction": actor.jurisdiction,
+        "department": actor.official.department if actor.official else None,
+    })
+
+
+def export(request, key):
+    """One chart's table as XLSX: counts only, no personal data (the lists' own exports audit those)."""
+    kind, period, sections = _sections(request)
+    chart = next((c for s in sections for c in s.charts if c.key == key), None)
+    if chart is None:
+        raise Http404
+    columns = [(_("Figure"), lambda f: f.label), (_("Count"), lambda f: f.value)]
+    return export_response(chart.figures, columns, "xlsx", f"dashboard-{key}-{kind}")
