@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from supervision.core import clock
 from supervision.core.export import export_response
@@ -36,6 +37,7 @@ def _sections(request):
     return kind, period, figures.dashboard_for(request, period, _flows())
 
 
+@require_GET
 def index(request):
     kind, period, sections = _sections(request)
     for section in sections:
@@ -49,6 +51,7 @@ def index(request):
     })
 
 
+@require_GET
 def export(request, key):
     """One chart's table as XLSX: counts only, no personal data (the lists' own exports audit those)."""
     kind, period, sections = _sections(request)
