@@ -150,9 +150,16 @@ class Areas:
 # --- the sections ---------------------------------------------------------------------------------
 
 
-def coverage(lists: DeskLists, areas: Areas) -> Section:
-    """The once-a-year on-site rule: operating institutions not visited for more than 12 months."""
+def coverage(lists: DeskLists, areas: Areas, period: Period) -> Section:
+    """Against the plan (spot-check targets scheduled in the period, by where their inspection stands)
+    and against the once-a-year on-site rule (operating institutions not visited for 12 months)."""
     section = Section("coverage", _("Inspection coverage"))
+    planned = dict(inspections_for(lists.request.user).filter(
+        spot_check_target__isnull=False, scheduled_for__gte=period.first, scheduled_for__lte=period.last)
+        .order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    section.charts.append(Chart("plan", _("Spot-check targets scheduled in the period"), [
+        Figure(choice.label, planned.get(choice.value, 0)) for choice in InspectionStatus
+    ], note=_("No desk list filters inspections by their draw yet: these figures have no link.")))
     name = "libraries:institutions:list"
     operating = {"operating_status": OperatingStatus.OPERATING}
     overdue = {**operating, "not_visited": "true"}
@@ -300,7 +307,7 @@ def dashboard_for(request, period: Period, flows) -> list[Section]:
     lists, areas = DeskLists(request), Areas(user)
     return [
         my_queue(request, flows),
-        coverage(lists, areas),
+        coverage(lists, areas, period),
         rectifications(lists, areas),
         filings(lists, areas),
         credit(user, lists),
