@@ -53,3 +53,11 @@ def test_the_page_shows_each_chart_with_its_table_and_export_link(client, world)
     assert page.count("<svg") == page.count('class="dashboard-table"') >= 8
     assert "/dashboard/export/coverage_areas.xlsx?period=quarter" in page
     assert "dashboard/dashboard.css" in page and " style=" not in page.split('class="dashboard"')[1]
+
+
+def test_a_long_label_is_cut_in_the_chart_and_kept_whole_in_its_tooltip():
+    label = "A：无实际伤害，潜在危害极小，个别" * 2
+    svg = bar_chart(Chart("long", "t", [Figure(label, 1)]))
+    assert f"<title>{label}</title>" in svg
+    shown = svg.split("</title>")[-1].split("</text>")[0]
+    assert shown.endswith("…") and len(shown) < len(label)

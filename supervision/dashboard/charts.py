@@ -9,11 +9,28 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-ROW = 36  # px per bar: a touch target on a tablet
-LABEL_WIDTH = 300
-BAR_WIDTH = 420
-VALUE_WIDTH = 70
+ROW = 44  # per bar: a touch target on a tablet
+LABEL_WIDTH = 330
+BAR_WIDTH = 340
+VALUE_WIDTH = 80
 WIDTH = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+
+
+FONT = 20  # the label's size in the viewBox's units (dashboard.css)
+
+
+def _em(char: str) -> float:
+    return 1.0 if ord(char) > 0x2E7F else 0.58  # CJK full width; Latin about half
+
+
+def fit(label: str, width: float = LABEL_WIDTH - 12) -> str:
+    """The label, cut with an ellipsis where it would run out of the label column (the table has it whole)."""
+    budget, used = width / FONT, 0.0
+    for i, char in enumerate(label):
+        used += _em(char)
+        if used > budget:
+            return label[: max(i - 1, 1)] + "…"
+    return label
 
 
 def describe(chart) -> str:
@@ -36,8 +53,8 @@ def bar_chart(chart) -> str:
         y = 4 + i * ROW
         length = round(BAR_WIDTH * figure.value / top) if figure.value else 0
         row = (
-            f'<text class="dashboard-chart__label" x="{LABEL_WIDTH - 8}" y="{y + ROW / 2}">{escape(figure.label)}</text>'
-            f'<rect class="dashboard-chart__bar" x="{LABEL_WIDTH}" y="{y + 6}" width="{length}" height="{ROW - 12}"/>'
+            f'<text class="dashboard-chart__label" x="{LABEL_WIDTH - 8}" y="{y + ROW / 2}"><title>{escape(figure.label)}</title>{escape(fit(figure.label))}</text>'
+            f'<rect class="dashboard-chart__bar" x="{LABEL_WIDTH}" y="{y + 8}" width="{length}" height="{ROW - 16}"/>'
             f'<text class="dashboard-chart__value" x="{LABEL_WIDTH + length + 6}" y="{y + ROW / 2}">{figure.value}</text>'
         )
         if figure.url:
