@@ -15,21 +15,24 @@ import copy
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import clock
 from supervision.core.models import Region, RegionLevel
 from supervision.credit import rules as credit_rules
 from supervision.credit import scoring
-from supervision.credit.access import standings_for
+from supervision.credit.access import grade_changes_for, standings_for
 from supervision.dashboard.periods import Period
 from supervision.inspections.access import inspections_for
 from supervision.inspections.models import Finding, InspectionStatus, Severity
 from supervision.listings.models import ListKind, Stage
 from supervision.rectification.models import DeadlineState, NoticeStatus
+from supervision.registry.coverage import months_before
 from supervision.registry.models import OperatingStatus
 from supervision.staff.access import actor_for
 from viewflow.workflow.models import Task
@@ -236,6 +239,7 @@ def credit(user, lists: DeskLists) -> Section:
         Figure(grade if grade != scoring.UNRATED else _("Unrated"), counts.get(grade, 0), url)
         for grade in (*scoring.GRADES, scoring.UNRATED)
     ]))
+    section.charts.append(grade_changes(user))
     cases = "listings:cases:list"
     section.charts.append(Chart("lists", _("Listed and published"), [
         lists.figure(ListKind.BLACKLIST.label, cases, list_kind=ListKind.BLACKLIST, stage=Stage.LISTED),
@@ -243,6 +247,22 @@ def credit(user, lists: DeskLists) -> Section:
         lists.figure(_("Cases awaiting the head's decision"), cases, stage=Stage.TO_DECIDE),
     ]))
     return section
+
+
+def grade_changes(user) -> Chart:
+    """The grade trend: institutions whose grade changed, month by month over the last 12 months (the
+    credit desk's list of changes shows the current month; its definition, from the grade history)."""
+    this_month = clock.today().replace(day=1)
+    months = [months_before(this_month, n) for n in range(11, -1, -1)]
+    counts = dict(grade_changes_for(user, credit_rules.PRIMARY)
+                  .filter(graded_on__gte=months[0]).exclude(previous_grade="").exclude(previous_grade=F("grade"))
+                  .annotate(month=TruncMonth("graded_on")).order_by().values_list("month")
+                  .annotate(n=Count("pk")).values_list("month", "n"))
+    counts = {(m.date() if hasattr(m, "date") else m): n for m, n in counts.items()}
+    return Chart("grade_changes", _("Grade changes, last 12 months"), [
+        Figure(f"{month:%Y-%m}", counts.get(month, 0), desk_url("credit:changes") if month == this_month else "")
+        for month in months
+    ])
 
 
 def publication(user) -> Section:
