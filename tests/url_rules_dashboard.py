@@ -15,9 +15,11 @@ def _heads(status):
 RULES = {
     "dashboard:index": (lambda w: "/dashboard/", _heads(200)),
     "dashboard:export": (lambda w: "/dashboard/export/rectification.xlsx?period=quarter", _heads(200)),
+    "dashboard:report": (lambda w: "/dashboard/report.pdf?month=2026-11", _heads(200)),
 }
 
 POSTS = {
     "dashboard:index": (lambda w: "/dashboard/", _heads(405)),
     "dashboard:export": (lambda w: "/dashboard/export/rectification.xlsx", _heads(405)),
+    "dashboard:report": (lambda w: "/dashboard/report.pdf", _heads(405)),
 }

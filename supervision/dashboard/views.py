@@ -1,8 +1,11 @@
 """The head's dashboard (监管驾驶舱): the figures of their jurisdiction, charts, and each chart's table as XLSX."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -10,7 +13,8 @@ from supervision.core import clock
 from supervision.core.export import export_response
 from supervision.dashboard import figures
 from supervision.dashboard.charts import bar_chart, describe
-from supervision.dashboard.periods import KINDS, parse_kind, period_containing
+from supervision.dashboard.periods import KINDS, MONTH, parse_kind, period_containing
+from supervision.documents.render import render_pdf
 from supervision.staff.access import actor_for
 from supervision.staff.models import Role
 
@@ -29,9 +33,13 @@ def _flows():
     return [app for app in site.viewsets if isinstance(app, ScopedFlowAppViewset)]
 
 
-def _sections(request):
-    if not may_open_dashboard(request.user):
+def _require_head(user):
+    if not may_open_dashboard(user):
         raise PermissionDenied
+
+
+def _sections(request):
+    _require_head(request.user)
     kind = parse_kind(request.GET.get("period"))
     period = period_containing(kind, clock.today())
     return kind, period, figures.dashboard_for(request, period, _flows())
@@ -60,3 +68,27 @@ def export(request, key):
         raise Http404
     columns = [(_("Figure"), lambda f: f.label), (_("Count"), lambda f: f.value)]
     return export_response(chart.figures, columns, "xlsx", f"dashboard-{key}-{kind}")
+
+
+def _report_month(value) -> dt.date:
+    """The month a report covers: ?month=YYYY-MM, by default the month before this one."""
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+@require_GET
+def report_pdf(request):
+    """月度监管报告: the dashboard's figures for a month, as an official document, made on demand."""
+    _require_head(request.user)
+    period = period_containing(MONTH, _report_month(request.GET.get("month")))
+    actor = actor_for(request.user)
+    pdf = render_pdf("dashboard/report_pdf.html", {
+        "sections": figures.dashboard_for(request, period, _flows()), "period": period,
+        "department": actor.official.department if actor.official else None, "jurisdiction": actor.jurisdiction,
+        "made_at": timezone.localtime(clock.now()),
+    })
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="monthly-report-{period.first:%Y-%m}.pdf"'
+    return response
