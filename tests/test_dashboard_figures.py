@@ -78,6 +78,9 @@ def test_every_figure_equals_the_list_it_links_to_for_city_district_and_partner_
     from supervision.core.models import Region
     streets = set(Region.objects.filter(parent__name="东湖区", level=RegionLevel.STREET).values_list("name", flat=True))
     assert {f.label for f in district["coverage_areas"].figures} == streets
+    # Every street of the district head's side-by-side tables links to its list.
+    for key in ("coverage_areas", "rectification_areas", "filings_areas"):
+        assert all(f.url for f in district[key].figures), key
 
     # A partner department's head: no filing section (civil affairs' business), no civil-affairs notices.
     assert "filings" not in fire

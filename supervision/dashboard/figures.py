@@ -128,7 +128,8 @@ class Areas:
     PARAMS = {
         RegionLevel.DISTRICT: {"libraries:institutions:list": "district", "rectification:notices:list": "district",
                                "filings:verifications:list": "district", "filings:unfiled:list": "district"},
-        RegionLevel.STREET: {"libraries:institutions:list": "region"},
+        RegionLevel.STREET: {"libraries:institutions:list": "region", "rectification:notices:list": "street",
+                             "filings:unfiled:list": "region"},
     }
 
     def __init__(self, user):
