@@ -11,9 +11,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+# The migrations' reference data (roles, calendar …), copied before the first browser test flushes
+# it and put back after: the field app's browser tests, which run after this one, need it. Imported
+# under the name pytest gives that module (tests/ has no __init__.py), so both share one copy.
+from test_field_browser import _reference_data  # noqa: F401, E402
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("_reference_data"),
     pytest.mark.skipif(not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"),
                        reason="Debian's chromium is not installed"),
 ]
