@@ -82,6 +82,11 @@ def test_every_figure_equals_the_list_it_links_to_for_city_district_and_partner_
     for key in ("coverage_areas", "rectification_areas", "filings_areas"):
         assert all(f.url for f in district[key].figures), key
 
+    # This period against the previous one, side by side: the districts add up to the city's figure.
+    issued = [f.value for f in city["period"].figures if f.url.startswith("/rectification/")]  # previous, this
+    assert issued == [sum(f.value for f in city[key].figures) for key in ("period_areas_previous", "period_areas")]
+    assert sum(issued) > 0
+
     # A partner department's head: no filing section (civil affairs' business), no civil-affairs notices.
     assert "filings" not in fire
     assert fire["rectification"].total <= city["rectification"].total

@@ -302,7 +302,7 @@ def my_queue(request, flows) -> Section:
     return section
 
 
-def period_comparison(lists: DeskLists, user, period: Period) -> Section:
+def period_comparison(lists: DeskLists, areas: Areas, user, period: Period) -> Section:
     """What happened in this period against the previous one."""
     section = Section("period", _("This period against the previous one"))
     figures = []
@@ -320,6 +320,13 @@ def period_comparison(lists: DeskLists, user, period: Period) -> Section:
                                                 inspection__submitted_at__date__lte=current.last).count()
         figures.append(Figure(_("Findings on site, %(span)s") % {"span": span}, findings_count))
     section.charts.append(Chart("period", _("Period comparison"), figures))
+    if lists.may_open("rectification:notices:list"):
+        for key, title, current in (("period_areas_previous", _("Notices issued in the previous period, %(areas)s"),
+                                     period.previous()),
+                                    ("period_areas", _("Notices issued in this period, %(areas)s"), period)):
+            section.charts.append(Chart(key, title % {"areas": areas.title}, lists.by_area(
+                areas, "rectification:notices:list", "institution__region",
+                issued_after=current.first.isoformat(), issued_before=current.last.isoformat())))
     return section
 
 
@@ -334,6 +341,6 @@ def dashboard_for(request, period: Period, flows) -> list[Section]:
         credit(user, lists),
         publication(user),
         findings(user, period),
-        period_comparison(lists, user, period),
+        period_comparison(lists, areas, user, period),
     ]
 
