@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
 from supervision.credit.urls import index as credit_index
+from supervision.dashboard.urls import urlpatterns as dashboard_urlpatterns
+from supervision.dashboard.views import may_open_dashboard
 from supervision.credit.urls import urlpatterns as credit_urlpatterns
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
 from supervision.registry.urls import import_urlpatterns
@@ -37,6 +39,13 @@ class CreditApplication(Application):
 site = Site(
     title=_("Elderly-care supervision"),
     viewsets=[
+        Application(
+            title=_("Dashboard"),
+            icon="insights",
+            app_name="dashboard",
+            permission=may_open_dashboard,
+            urlpatterns=dashboard_urlpatterns,
+        ),
         *SPOT_CHECK_APPS,
         *RECTIFICATION_APPS,
         *INSPECTION_APPS,

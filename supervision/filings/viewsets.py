@@ -45,6 +45,10 @@ def _districts(request):
     return regions_for(request.user if request else None, RegionLevel.DISTRICT)
 
 
+def _streets(request):
+    return regions_for(request.user if request else None, RegionLevel.STREET)
+
+
 # --- filings -------------------------------------------------------------------------------------
 
 
@@ -362,11 +366,12 @@ UNFILED_EXPORT_COLUMNS = [
 class UnfiledFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(label=_("District"), field_name="region__parent",
                                                 queryset=_districts)
+    region = django_filters.ModelChoiceFilter(label=_("Street / township"), queryset=_streets)
     reported = django_filters.BooleanFilter(label=_("Found housing residents"))
 
     class Meta:
         model = Institution
-        fields = ["district", "reported"]
+        fields = ["district", "region", "reported"]
 
 
 class UnfiledViewset(ScopedModelViewset):

@@ -67,12 +67,19 @@ def _districts(request):
     return regions_for(request.user if request else None, RegionLevel.DISTRICT)
 
 
+def _streets(request):
+    return regions_for(request.user if request else None, RegionLevel.STREET)
+
+
 class NoticeFilter(django_filters.FilterSet):
     deadline_state = django_filters.ChoiceFilter(label=_lazy("Deadline"), choices=DeadlineState.choices)
     district = django_filters.ModelChoiceFilter(
         label=_lazy("District"), field_name="institution__region__parent", queryset=_districts
     )
+    street = django_filters.ModelChoiceFilter(label=_lazy("Street / township"), field_name="institution__region",
+                                              queryset=_streets)
     open = django_filters.BooleanFilter(label=_lazy("Open"), method="filter_open")
+    status = django_filters.ChoiceFilter(label=_lazy("Status"), choices=NoticeStatus.choices, field_name="status_code")
     issued_after = django_filters.DateFilter(label=_lazy("Issued from"), field_name="issued_at",
                                              lookup_expr="date__gte")
     issued_before = django_filters.DateFilter(label=_lazy("Issued until"), field_name="issued_at",
@@ -80,7 +87,7 @@ class NoticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = RectificationNotice
-        fields = ["deadline_state", "district", "open", "issued_after", "issued_before"]
+        fields = ["deadline_state", "district", "street", "open", "status", "issued_after", "issued_before"]
 
     def filter_open(self, queryset, name, value):
         if value is None:

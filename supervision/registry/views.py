@@ -15,6 +15,7 @@ from supervision.registry import imports
 from supervision.registry.forms import ImportUploadForm
 from supervision.registry.models import ImportJob, ImportKind, ImportStatus
 from supervision.staff.access import actor_for
+from supervision.staff.models import Role
 
 RUN_IMPORT_JOB = "supervision.registry.imports.run_import_job"
 ERRORS_SHOWN = 200  # on the page; the CSV download holds the whole report
@@ -29,6 +30,8 @@ def home(request):
         account = getattr(request.user, "institution_account", None)
         if account is not None:
             return redirect("libraries:institutions:detail", pk=account.institution_id)
+    if actor.is_official and Role.HEAD in actor.roles:
+        return redirect("dashboard:index")  # a head's day starts with the jurisdiction's figures
     return redirect("libraries:institutions:index")
 
 

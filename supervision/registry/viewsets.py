@@ -7,7 +7,7 @@ from viewflow.views import Action
 
 from supervision.core.models import RegionLevel
 from supervision.core.viewsets import ScopedModelViewset
-from supervision.registry import access
+from supervision.registry import access, coverage
 from supervision.registry.forms import InstitutionForm
 from supervision.registry.models import (
     CreditClass,
@@ -42,13 +42,21 @@ class InstitutionFilter(django_filters.FilterSet):
     credit_class = django_filters.ChoiceFilter(label=_("Credit class"), choices=CreditClass.choices)
     filing_status = django_filters.ChoiceFilter(label=_("Filing status"), choices=FilingStatus.choices)
     operating_status = django_filters.ChoiceFilter(label=_("Operating status"), choices=OperatingStatus.choices)
+    not_visited = django_filters.BooleanFilter(label=_("Not visited on site for more than 12 months"),
+                                               method="filter_not_visited")
 
     class Meta:
         model = Institution
         fields = [
             "district", "region", "kind", "ownership", "for_profit",
-            "credit_class", "filing_status", "operating_status",
+            "credit_class", "filing_status", "operating_status", "not_visited",
         ]
+
+    def filter_not_visited(self, queryset, name, value):
+        if value is None:
+            return queryset
+        visited = coverage.visited_q()
+        return queryset.exclude(visited) if value else queryset.filter(visited)
 
 
 def _choice(field_name):
