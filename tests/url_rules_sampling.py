@@ -79,6 +79,8 @@ def start(world, participating=(), item_codes=("service-safety",), user=None, **
     from supervision.sampling import services
     from workflows.spot_check.flows import SpotCheckFlow
 
+    if world.fire_x in participating:
+        fire_head(world)  # a department takes part only with a head to approve
     plan = services.submit_plan(user or world.planner_x, plan_fields(world, **overrides), items(*item_codes),
                                 list(participating))
     activation = SpotCheckFlow.start.activation_class.create(SpotCheckFlow.start, None, None)
