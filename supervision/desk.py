@@ -8,6 +8,7 @@ from viewflow.urls import Application, Site
 from supervision.credit.urls import index as credit_index
 from supervision.credit.urls import urlpatterns as credit_urlpatterns
 from supervision.listings.views import listings_application
+from supervision.concerns.views import concerns_application
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
 from supervision.registry.urls import import_urlpatterns
 from supervision.registry.viewsets import InstitutionViewset
@@ -48,6 +49,7 @@ site = Site(
         ),
         *FILING_APPS,
         listings_application(),
+        concerns_application(),
         LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",
