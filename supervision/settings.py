@@ -262,3 +262,6 @@ CREDIT_PENALTY_MAX_FINE_YUAN = env_int("CREDIT_PENALTY_MAX_FINE_YUAN", 30000, mi
 CONCERNS_PER_ADDRESS_PER_DAY = env_int("CONCERNS_PER_ADDRESS_PER_DAY", 3, minimum=1)
 CONCERNS_PER_INSTITUTION_PER_DAY = env_int("CONCERNS_PER_INSTITUTION_PER_DAY", 20, minimum=1)
 CONCERN_FORM_MIN_SECONDS = env_int("CONCERN_FORM_MIN_SECONDS", 5, minimum=0)
+# The public institution page and search are cached this long (0: not at all); a change to the
+# facts behind a page invalidates it at once (supervision/disclosure/cache.py).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)

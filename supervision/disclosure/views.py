@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 from django.views.decorators.vary import vary_on_cookie
 
 from supervision.core import clock
@@ -31,6 +31,7 @@ from supervision.registry.models import CreditClass, FilingStatus, InstitutionKi
 from supervision.registry.pinyin import query_key
 
 from . import facts, opendata
+from .cache import cached_page, data_etag, data_last_modified, institution_version, register_version
 
 PER_PAGE = 25
 MAX_COMPARE = 3
@@ -114,6 +115,7 @@ def search_institutions(data: dict):
 
 
 @public_page
+@cached_page(lambda: register_version())
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -128,6 +130,7 @@ def search(request):
 
 
 @public_page
+@cached_page(lambda pk: institution_version(pk))
 def institution(request, pk):
     today = clock.today()
     subject = get_object_or_404(facts.institutions(), pk=pk)
@@ -241,7 +244,11 @@ def _next_link(request, cursor, query):
     return request.build_absolute_uri(f"{request.path}?after={cursor}&limit={query.limit}")
 
 
+open_data_condition = condition(etag_func=data_etag, last_modified_func=data_last_modified)
+
+
 @public_page
+@open_data_condition
 def data_json(request, code):
     try:
         dataset, query, rows, cursor = _data_page(request, code)
@@ -259,6 +266,7 @@ def data_json(request, code):
 
 
 @public_page
+@open_data_condition
 def data_csv(request, code):
     try:
         dataset, query, rows, cursor = _data_page(request, code)
