@@ -172,6 +172,8 @@ def test_a_concern_becomes_the_lead_of_a_case_check_that_keeps_it(client, world,
     assert TEXT in inspection.case_reason and not inspection.announced
     concern.refresh_from_db()
     assert concern.inspection == inspection and concern.status == ConcernStatus.UNDER_INSPECTION
+    public = client.get(f"/public/concerns/track/?code={concern.tracking_code}").content.decode()
+    assert "办理中" in public and "检查" not in public  # being handled: an unannounced check is not told
     client.force_login(world.inspector_y)  # a concern out of reach cannot be linked
     assert client.get("/field/case-checks/new/", {"concern": concern.pk}).status_code in (403, 404)
 

@@ -20,7 +20,8 @@ from supervision.core import clock
 
 class ConcernStatus(models.TextChoices):
     RECEIVED = "received", _("Received")  # 已受理
-    UNDER_INSPECTION = "under_inspection", _("Being checked on site")  # 核查中
+    # Shown to the public as "being handled" (办理中), never as a check to come: a case check is unannounced.
+    UNDER_INSPECTION = "under_inspection", _("Being handled")
     VERIFIED = "verified", _("Verified")  # 查实
     NOT_VERIFIED = "not_verified", _("Not verified")  # 未查实
 

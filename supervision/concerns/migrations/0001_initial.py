@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('sender_key', models.CharField(editable=False, max_length=64, verbose_name='sender key')),
                 ('received_at', models.DateTimeField(verbose_name='received at')),
                 ('received_on', models.DateField(verbose_name='received on')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('under_inspection', 'Being checked on site'), ('verified', 'Verified'), ('not_verified', 'Not verified')], default='received', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('received', 'Received'), ('under_inspection', 'Being handled'), ('verified', 'Verified'), ('not_verified', 'Not verified')], default='received', max_length=20, verbose_name='status')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('decision_note', models.TextField(blank=True, verbose_name='grounds of the decision')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
