@@ -133,3 +133,16 @@ def test_on_postgresql_the_search_page_query_uses_the_trigram_indexes(world, typ
     for index in indexes:
         assert index in plan, plan
     assert [row.name for row in page_query] == ["颐乐园"]
+
+
+def test_a_match_the_trigrams_serve_is_not_ordered_along_the_pinyin_btree(world):
+    """With LIMIT 26 the planner may walk the name_pinyin B-tree in order and filter (most of the
+    index for initials like "slf"): a text of three letters or more is sorted after the match."""
+    from supervision.disclosure.views import search_institutions
+
+    ordered_walk = 'ORDER BY "registry_institution"."name_pinyin" ASC'
+    assert ordered_walk not in str(search_institutions({"q": "slf"}).query)
+    assert ordered_walk not in str(search_institutions({"q": "康和园"}).query)
+    assert ordered_walk in str(search_institutions({"q": "kh"}).query)  # no trigram, broad: the walk is right
+    assert ordered_walk in str(search_institutions({"q": "康和"}).query)
+    assert ordered_walk in str(search_institutions({}).query)
