@@ -7,7 +7,6 @@ from viewflow.urls import Application, Site
 
 from supervision.credit.urls import index as credit_index
 from supervision.credit.urls import urlpatterns as credit_urlpatterns
-from supervision.listings.views import listings_application
 from supervision.concerns.views import concerns_application
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
 from supervision.registry.urls import import_urlpatterns
@@ -18,6 +17,7 @@ from workflows.rectification.desk import APPLICATIONS as RECTIFICATION_APPS
 from workflows.inspection.desk import APPLICATIONS as INSPECTION_APPS
 from workflows.spot_check.desk import APPLICATIONS as SPOT_CHECK_APPS
 from workflows.filing.desk import APPLICATIONS as FILING_APPS
+from workflows.listing.desk import APPLICATIONS as LISTING_APPS
 
 class LibrariesApplication(Application):
     """The libraries open on the institution list (not on the first URL, which is an import page)."""
@@ -48,7 +48,7 @@ site = Site(
             urlpatterns=credit_urlpatterns,
         ),
         *FILING_APPS,
-        listings_application(),
+        *LISTING_APPS,
         concerns_application(),
         LibrariesApplication(
             title=_("Libraries"),

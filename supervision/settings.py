@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "workflows.rectification",
     "workflows.inspection",
     "workflows.filing",
+    "workflows.listing",
     "supervision.demo",
 ]
 

@@ -30,3 +30,19 @@ def test_the_head_of_the_lead_department_may_read_the_record(world, client):
     inspection = scheduled_inspection(world)
     client.force_login(world.head_x)
     assert client.get(f"/field/inspections/{inspection.pk}/record.pdf").status_code == 200
+
+
+def test_the_record_pdf_stays_chinese_and_in_beijing_time_when_the_reader_uses_english(world, client):
+    import datetime as dt
+
+    from supervision.inspections.models import Inspection
+
+    inspection = scheduled_inspection(world)
+    client.force_login(world.inspector_x)
+    assert send(client, full_record(world, inspection)).json()["results"][0]["status"] == "stored"
+    # 2026-12-03 17:30 UTC is 2026-12-04 01:30 in Beijing: the date itself differs.
+    Inspection.objects.filter(pk=inspection.pk).update(started_at=dt.datetime(2026, 12, 3, 17, 30, tzinfo=dt.UTC))
+    client.cookies["django_language"] = "en"
+    text = _text(client.get(f"/field/inspections/{inspection.pk}/record.pdf").content)
+    assert "2026-12-04 01:30" in text and "2026-12-03 17:30" not in text
+    assert "北京时" in text and "Beijing time" not in text and "Inspection record" not in text

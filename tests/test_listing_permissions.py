@@ -4,7 +4,7 @@ test_permissions_every_url), its POST_RULES here, and what each persona may see.
 import pytest
 
 from tests.personas import PERSONAS
-from tests.url_rules_listings import POST_RULES, PROPOSED_ROWS, extend_world
+from tests.url_rules_listings import POST_RULES, PROCESS_STEP_ROWS, PROPOSED_ROWS, extend_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,21 @@ def test_each_persona_gets_the_expected_status_on_every_post(client, listing_wor
         status = client.post(url, {}).status_code
         if status != expected[persona]:
             wrong.append(f"POST {name} {url}: got {status}, expected {expected[persona]}")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_desk_steps_of_a_case_with_a_process_send_the_doers_to_its_task_page(client, listing_world, persona):
+    _login(client, listing_world, persona)
+    wrong = []
+    for name, (build, expected) in PROCESS_STEP_ROWS.items():
+        url = build(listing_world)
+        for method in ("get", "post"):
+            if name.startswith("listings:partner_notice") and method == "get":
+                continue  # the notice itself is shown; only acknowledging moved to the task
+            status = getattr(client, method)(url, {}).status_code
+            if status != expected[persona]:
+                wrong.append(f"{method.upper()} {name} {url}: got {status}, expected {expected[persona]}")
     assert wrong == [], "\n".join(wrong)
 
 

@@ -50,7 +50,8 @@ def task_pages(app):
 def snapshot():
     """Every row of the workflow and domain tables (not sessions, users or caches)."""
     labels = ("viewflow", "core", "registry", "staff", "inspections", "sampling", "rectification", "filings",
-              "credit", "disclosure", "documents", "notifications", "spot_check", "inspection")
+              "credit", "disclosure", "documents", "notifications", "spot_check", "inspection", "listings",
+              "listing_flow")
     rows = {}
     for model in apps.get_models():
         if model._meta.app_label in labels and not model._meta.proxy:

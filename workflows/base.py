@@ -60,3 +60,19 @@ def when_finished(node, receiver, dispatch_uid):
             receiver(process, task)
 
     task_finished.connect(on_task_finished, sender=node.flow_class, dispatch_uid=dispatch_uid, weak=False)
+
+
+def do_task(task, user, work=None):
+    """Take and finish a human task from code as `user`, doing `work()` between (the demo and the
+    tests' builders walk a process this way; people do it through the task pages)."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = user
+    activation = task.flow_task.activation_class(task)
+    if task.owner_id is None:
+        activation.assign(user)
+    activation.start(request)
+    if work is not None:
+        work()
+    activation.execute()

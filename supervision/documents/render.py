@@ -3,6 +3,10 @@
 Official documents use a CJK serif face (Noto Serif CJK SC, Debian's fonts-noto-cjk);
 WeasyPrint needs Pango and HarfBuzz's subsetter (libharfbuzz-subset0: without it a page
 takes ~1.9 s instead of ~50 ms). Templates live under templates/documents/.
+
+Official documents stay Chinese and in Beijing time whatever the reader's UI language or the
+process that renders them (a request in English, a background job): ``render_pdf`` renders in
+``OFFICIAL_DOCUMENT_LANGUAGE`` and ``TIME_ZONE``.
 """
 
 import base64
@@ -10,10 +14,15 @@ import io
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+OFFICIAL_DOCUMENT_LANGUAGE = "zh-hans"
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    return html_to_pdf(render_to_string(template_name, context))
+    with translation.override(OFFICIAL_DOCUMENT_LANGUAGE), timezone.override(settings.TIME_ZONE):
+        html = render_to_string(template_name, context)
+    return html_to_pdf(html)
 
 
 def html_to_pdf(html: str) -> bytes:

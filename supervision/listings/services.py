@@ -61,6 +61,10 @@ from supervision.staff.models import Role
 # Sent inside the transaction that opened a case (by an official or automatically); the workflow
 # listens to start the case's process. The domain does not know the workflow exists.
 case_opened = Signal()  # sender=ListingCase, case=…
+# Sent when the prior notice counts as delivered (read on the account, or signed for on paper), and
+# when a listing ends (publication over, or repaired): the process waiting on these moves on.
+prior_notice_delivered = Signal()  # sender=ListingCase, case=…
+case_removed = Signal()  # sender=ListingCase, case=…
 
 NOTIFICATION_KIND = "listing"  # one kind for the inbox; the text says what happened
 
@@ -333,6 +337,7 @@ def _deliver(case, method, at, received_by_name=""):
     case.representation_deadline, case.representation_provisional = due.date, due.provisional
     case.save(update_fields=["delivery_method", "delivered_at", "received_by_name", "representation_deadline",
                              "representation_provisional"])
+    prior_notice_delivered.send(sender=ListingCase, case=case)
     return due
 
 
@@ -538,14 +543,19 @@ def acknowledge(user, notice: PartnerNotice, *, measures: str = "") -> PartnerNo
     return notice
 
 
-def chase_unacknowledged(today=None) -> int:
-    """Periodic: remind partner departments whose notice is past its acknowledgement date (once a day)."""
+def chase_unacknowledged(today=None, case=None) -> int:
+    """Periodic: remind partner departments whose notice is past its acknowledgement date (once a day).
+
+    With `case`, only that case's notices (the process's acknowledgement timer fires it).
+    """
     today = today or clock.today()
     due = (
         PartnerNotice.objects.filter(acknowledged_at__isnull=True, lifted_at__isnull=True, acknowledge_by__lt=today)
         .filter(Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=today))
         .select_related("case__institution", "case__department", "department")
     )
+    if case is not None:
+        due = due.filter(case=case)
     chased = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
@@ -583,6 +593,7 @@ def _remove(case, removal, on, actor=None):
                    "subject": case.subject_name, "list": case.get_list_kind_display(),
                    "number": case.decision_number}, partner_link(notice))
     record_credit_event(case, "blacklist_removal", on, actor)
+    case_removed.send(sender=ListingCase, case=case)
 
 
 def end_expired_listings(today=None) -> int:

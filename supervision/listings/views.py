@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
-from viewflow.urls import Application
 from viewflow.utils import Icon
 
 from supervision.core import clock
@@ -39,6 +38,25 @@ from supervision.listings.models import (
 from supervision.rectification.access import db_id
 from supervision.registry.access import get_institution_for_user
 from supervision.staff.access import actor_for, regions_for
+
+
+# Where a step of a case is done when its process serves it (workflows/listing registers it): a
+# resolver `(case, step, notice=None) -> url or ""`. The domain does not know the flow exists.
+_step_pages = []
+
+
+def register_step_page(resolver) -> None:
+    if resolver not in _step_pages:
+        _step_pages.append(resolver)
+
+
+def step_page(case, step, notice=None) -> str:
+    """The page a desk step of the case is done on now, or "" when it is done here."""
+    for resolver in _step_pages:
+        url = resolver(case, step, notice=notice)
+        if url:
+            return url
+    return ""
 
 
 def _districts(request):
@@ -254,11 +272,17 @@ class CaseViewset(ScopedModelViewset):
 
     # --- the steps ---------------------------------------------------------------------------
 
-    def _step(self, request, pk, *, form_class, may, perform, title, with_files=None, initial=None):
-        """One step's page: a form, the service call on POST, back to the case when it is done."""
+    def _step(self, request, pk, *, form_class, may, perform, title, with_files=None, initial=None, step=""):
+        """One step's page: a form, the service call on POST, back to the case when it is done.
+
+        A step the case's process serves is done on its task page: this page sends the user there.
+        """
         case = access.get_case_for_user(request.user, pk)
         if not may(request.user, case):
             raise PermissionDenied
+        elsewhere = step_page(case, step)
+        if elsewhere:
+            return redirect(elsewhere)
         posted = request.method == "POST"  # an empty POST (issue the notice) is still a submission
         form = form_class(request.POST if posted else None, request.FILES if posted else None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -274,12 +298,12 @@ class CaseViewset(ScopedModelViewset):
                                                       **case_context(request.user, case)})
 
     def review_view(self, request, pk):
-        return self._step(request, pk, form_class=forms.ReviewForm, may=access.may_review,
+        return self._step(request, pk, step="review", form_class=forms.ReviewForm, may=access.may_review,
                           title=_("Review the proposal"),
                           perform=lambda u, c, d, f: services.review_proposal(u, c, agree=d["agree"], note=d["note"]))
 
     def prior_notice_view(self, request, pk):
-        return self._step(request, pk, form_class=_EmptyForm, may=access.is_official_of,
+        return self._step(request, pk, step="prior_notice", form_class=_EmptyForm, may=access.is_official_of,
                           title=_("Issue the prior notice"),
                           perform=lambda u, c, d, f: services.issue_prior_notice(u, c))
 
@@ -290,19 +314,19 @@ class CaseViewset(ScopedModelViewset):
                               u, c, received_by_name=d["received_by_name"]))
 
     def answer_view(self, request, pk):
-        return self._step(request, pk, form_class=forms.RepresentationForm, may=access.is_operator_of,
+        return self._step(request, pk, step="answer", form_class=forms.RepresentationForm, may=access.is_operator_of,
                           title=_("State your case"), with_files="files",
                           perform=lambda u, c, d, f: services.submit_representation(
                               u, c, statement=d["statement"], waiver=d["waiver"], files=f))
 
     def answer_review_view(self, request, pk):
-        return self._step(request, pk, form_class=forms.AnswerReviewForm, may=access.is_official_of,
+        return self._step(request, pk, step="answer_review", form_class=forms.AnswerReviewForm, may=access.is_official_of,
                           title=_("Verify the answer"),
                           perform=lambda u, c, d, f: services.review_answer(
                               u, c, founded=d["founded"], review=d["review"]))
 
     def decide_view(self, request, pk):
-        return self._step(request, pk, form_class=forms.DecisionForm, may=access.is_head_of, title=_("Decide"),
+        return self._step(request, pk, step="decide", form_class=forms.DecisionForm, may=access.is_head_of, title=_("Decide"),
                           perform=lambda u, c, d, f: services.decide(
                               u, c, decision=d["decision"], reasons=d["reasons"]))
 
@@ -430,6 +454,9 @@ def partner_notice(request, pk):
     if request.method == "POST":
         if not access.may_acknowledge(request.user, notice):
             raise PermissionDenied
+        elsewhere = step_page(notice.case, "acknowledge", notice=notice)
+        if elsewhere:  # the process serves the acknowledgement: done on its task page
+            return redirect(elsewhere)
         if form.is_valid():
             services.acknowledge(request.user, notice, measures=form.cleaned_data["measures"])
             messages.success(request, _("The notice was acknowledged."))
@@ -440,21 +467,12 @@ def partner_notice(request, pk):
         "today": clock.today()})
 
 
-def _may_open_the_lists(user) -> bool:
-    actor = actor_for(user)
-    return actor.is_admin or actor.is_official or actor.is_operator
-
-
-def listings_application() -> Application:
-    """The lists in the desk: cases (officials of the line, the institution) and partner notices."""
-    return Application(
-        title=_lazy("Blacklist and watch list"), icon="gpp_bad", app_name="listings",
-        permission=_may_open_the_lists,
-        viewsets=[CaseViewset(app_name="cases")],
-        urlpatterns=[
-            path("propose/<int:institution_pk>/", propose, name="propose"),
-            path("institutions/<int:institution_pk>/", institution_status, name="institution"),
-            path("partner-notices/", partner_notices, name="partner_notices"),
-            path("partner-notices/<int:pk>/", partner_notice, name="partner_notice"),
-        ],
-    )
+def listing_urlpatterns() -> list:
+    """The lists' pages outside a case: the proposal, an institution's status, the partner notices
+    (served in the listing process's desk application, workflows/listing/desk.py)."""
+    return [
+        path("propose/<int:institution_pk>/", propose, name="propose"),
+        path("institutions/<int:institution_pk>/", institution_status, name="institution"),
+        path("partner-notices/", partner_notices, name="partner_notices"),
+        path("partner-notices/<int:pk>/", partner_notice, name="partner_notice"),
+    ]

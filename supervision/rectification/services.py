@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -225,12 +226,39 @@ def draft_report(user, notice) -> RectificationReport:
     """The report being written (one draft per notice), with an answer row per finding."""
     if not access.is_operator_of(user, notice):
         raise PermissionDenied
-    report, _created = RectificationReport.objects.get_or_create(notice=notice, submitted_at=None)
-    existing = set(report.items.values_list("notice_item_id", flat=True))
-    ReportItem.objects.bulk_create(
-        [ReportItem(report=report, notice_item=item) for item in notice.items.all() if item.pk not in existing]
-    )
+    with transaction.atomic():
+        report, created = RectificationReport.objects.get_or_create(notice=notice, submitted_at=None)
+        previous = (notice.reports.filter(submitted_at__isnull=False).order_by("-submitted_at").first()
+                    if created else None)
+        if previous is not None:  # after a failed re-check: start from what was submitted, not a blank form
+            for field in PLAN_FIELDS:
+                setattr(report, field, getattr(previous, field))
+            report.save()
+        existing = set(report.items.values_list("notice_item_id", flat=True))
+        ReportItem.objects.bulk_create(
+            [ReportItem(report=report, notice_item=item) for item in notice.items.all() if item.pk not in existing]
+        )
+        if previous is not None:
+            _carry_over_answers(previous, report)
     return report
+
+
+def _carry_over_answers(previous: RectificationReport, report: RectificationReport) -> None:
+    """Copy each finding's answer and evidence of the last submitted report into the new draft. The
+    evidence rows share the stored files (a draft's removal deletes a file only when no row keeps it)."""
+    answers = {item.notice_item_id: item for item in previous.items.prefetch_related("evidence")}
+    for item in report.items.all():
+        old = answers.get(item.notice_item_id)
+        if old is None:
+            continue
+        for field in ANSWER_FIELDS:
+            setattr(item, field, getattr(old, field))
+        item.save()
+        EvidenceFile.objects.bulk_create([
+            EvidenceFile(item=item, file=e.file.name, original_name=e.original_name, content_type=e.content_type,
+                         size=e.size, uploaded_by_id=e.uploaded_by_id)
+            for e in old.evidence.all()
+        ])
 
 
 def attach_evidence(user, report_item: ReportItem, upload) -> tuple[EvidenceFile | None, str]:
@@ -260,7 +288,8 @@ def remove_evidence(user, evidence: EvidenceFile) -> None:
         raise PermissionDenied
     with transaction.atomic():
         evidence.delete()
-        transaction.on_commit(lambda f=evidence.file: f.delete(save=False))
+        if not EvidenceFile.objects.filter(file=evidence.file.name).exists():  # no earlier report keeps it
+            transaction.on_commit(lambda f=evidence.file: f.delete(save=False))
 
 
 PLAN_FIELDS = ("correction_for_affected", "others_at_risk", "systemic_changes", "monitoring", "completion_date")
@@ -298,11 +327,21 @@ def submit_report(user, notice, report) -> RectificationReport:
             _("Fill in the five elements of the plan of correction.")
             for field in PLAN_FIELDS if not getattr(report, field)
         ][:1]
+        issued, today = timezone.localdate(notice.issued_at), clock.today()
+        latest = max(notice.deadline, today)
+        if report.completion_date and not issued <= report.completion_date <= latest:
+            problems.append(_("The plan's completion date must lie between the notice's date (%(issued)s) and "
+                              "%(latest)s.") % {"issued": date_format(issued), "latest": date_format(latest)})
         for item in report.items.select_related("notice_item__finding").prefetch_related("evidence"):
             title = item.notice_item.finding.item_title
             if not (item.measures_taken and item.responsible_person and item.completed_on):
                 problems.append(_("“%(item)s”: give the measures taken, the person responsible and the "
                                   "completion date.") % {"item": title})
+            elif not issued <= item.completed_on <= today:
+                problems.append(_("“%(item)s”: the completion date must lie between the notice's date (%(issued)s) "
+                                  "and today (%(today)s); a correction not yet made cannot be reported as "
+                                  "done.") % {"item": title, "issued": date_format(issued),
+                                              "today": date_format(today)})
             if not item.evidence.all():
                 problems.append(_("“%(item)s”: attach at least one photo or PDF as evidence.") % {"item": title})
         if problems:

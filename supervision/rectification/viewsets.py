@@ -24,6 +24,7 @@ from supervision.core import clock
 from supervision.core.models import RegionLevel
 from supervision.core.once import create_once
 from supervision.core.pagination import LookaheadPaginator
+from supervision.core.process_tasks import my_open_tasks
 from supervision.core.viewsets import ScopedDetailView, ScopedModelViewset
 from supervision.inspections.models import Finding, Inspection, InspectionStatus
 from supervision.rectification import access, services
@@ -157,6 +158,7 @@ class NoticeDetailView(ScopedDetailView):
             "may_decide_extension": access.is_head_for(user, notice)
             and notice.extension_requests.filter(decided_at__isnull=True).exists(),
             "is_operator": actor_for(user).is_operator,
+            "my_tasks": my_open_tasks(user, getattr(notice, "process", None)),
         })
         return context
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.registry.models import InstitutionKind
 from supervision.sampling.models import CheckItem, RedrawGround, SpotCheckPlan
-from supervision.sampling.services import eligible_departments
+from supervision.sampling.services import eligible_departments, with_a_head
 from supervision.staff.access import actor_for, regions_for
 
 BIG = {"style": "min-height: 44px; width: 100%; box-sizing: border-box; font-size: 16px"}
@@ -71,11 +71,17 @@ class PlanForm(forms.ModelForm):
         )
         self.fields["items"].queryset = CheckItem.objects.filter(active=True)
         field = self.fields["participating_departments"]
-        field.queryset = eligible_departments(own.region).exclude(pk=own.pk) if own else field.queryset.none()
-        self.fields["participating_departments"].required = False
-        self.fields["participating_departments"].help_text = _(
+        eligible = eligible_departments(own.region).exclude(pk=own.pk) if own else field.queryset.none()
+        field.queryset = with_a_head(eligible)
+        field.required = False
+        field.help_text = _(
             "For a joint check (部门联合): each department sends an inspector, and its head approves the plan."
         )
+        headless = list(eligible.exclude(pk__in=field.queryset.values("pk")).values_list("name", flat=True))
+        if headless:
+            field.help_text = "{} {}".format(field.help_text, _(
+                "Not offered, because they have no head to approve a plan: %(names)s."
+            ) % {"names": "、".join(headless)})
         self.fields["team_size"].min_value = 2
 
     def clean(self):

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from supervision.core import clock
@@ -135,6 +135,15 @@ def eligible_departments(region: Region):
     ).order_by("region__path", "kind")
 
 
+def with_a_head(departments):
+    """Those of ``departments`` with an active head: only they can approve a plan (a department
+    without one would leave its approval task in nobody's queue)."""
+    heads = Official.objects.filter(
+        department=OuterRef("pk"), user__is_active=True, user__groups__name=Role.HEAD,
+    )
+    return departments.filter(Exists(heads))
+
+
 def _ancestor_paths(region: Region) -> list[str]:
     """"/a/b/c/" → ["/a/", "/a/b/", "/a/b/c/"]: the region and everything above it."""
     codes = [c for c in region.path.split("/") if c]
@@ -142,6 +151,12 @@ def _ancestor_paths(region: Region) -> list[str]:
 
 
 # --- drafting and approvals ------------------------------------------------------------------
+
+
+def _without_a_head(departments) -> list[str]:
+    pks = [d.pk for d in departments]
+    with_head = set(with_a_head(Department.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+    return [d.name for d in departments if d.pk not in with_head]
 
 
 def _validate_plan(plan: SpotCheckPlan, items, participating):
@@ -153,6 +168,16 @@ def _validate_plan(plan: SpotCheckPlan, items, participating):
         errors["participating_departments"] = _(
             "A participating department's jurisdiction must overlap the plan's region."
         )
+    elif headless := _without_a_head([plan.department, *participating]):
+        errors["participating_departments"] = _(
+            "These departments have no head to approve the plan: %(names)s. Ask their administrator to "
+            "name a head first, or plan without them."
+        ) % {"names": "、".join(headless)}
+    start, end = plan.period_start, plan.period_end
+    if end and end < clock.today():
+        errors["period_end"] = _("The period has already ended: a plan is for checks still to come.")
+    elif start and end and (end - start).days > 366:
+        errors["period_end"] = _("A plan covers at most one year (双随机 plans are made each year).")
     if plan.team_size is not None and plan.team_size < 2:
         errors["team_size"] = _("A team has at least 2 inspectors.")
     try:

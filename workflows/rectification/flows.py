@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from supervision.inspections.models import Inspection
 from supervision.rectification import access, services
 from supervision.rectification.models import RecheckOutcome, RectificationNotice
 from supervision.registry.access import institutions_for
@@ -51,8 +52,12 @@ def operator_of_the_institution(user) -> Q:
 
 
 def inspection_team(user) -> Q:
+    # A subquery, not a join over the team: OR-ed with the other steps' rules in the queue, a join
+    # would list a task once per team member (the head's closure three times).
     official = actor_for(user).official
-    return Q(**{f"{_NOTICE}inspection__team": official}) if official is not None else NOBODY
+    if official is None:
+        return NOBODY
+    return Q(**{f"{_NOTICE}inspection__in": Inspection.objects.filter(team=official).values("pk")})
 
 
 def head_of_the_issuing_department(user) -> Q:
