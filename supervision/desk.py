@@ -9,6 +9,7 @@ from supervision.credit.urls import index as credit_index
 from supervision.dashboard.urls import urlpatterns as dashboard_urlpatterns
 from supervision.dashboard.views import may_open_dashboard
 from supervision.credit.urls import urlpatterns as credit_urlpatterns
+from supervision.concerns.views import concerns_application
 from supervision.core.desk import AuditViewset, DepartmentViewset, RegionViewset, _is_admin
 from supervision.registry.urls import import_urlpatterns
 from supervision.registry.viewsets import InstitutionViewset
@@ -57,6 +58,7 @@ site = Site(
         ),
         *FILING_APPS,
         *LISTING_APPS,
+        concerns_application(),
         LibrariesApplication(
             title=_("Libraries"),
             icon="folder_shared",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "supervision.disclosure",
     "supervision.filings",
     "supervision.listings",
+    "supervision.concerns",
     "workflows.spot_check",
     "workflows.rectification",
     "workflows.inspection",
@@ -257,3 +258,11 @@ RECTIFICATION_MAX_FILES_PER_ITEM = env_int("RECTIFICATION_MAX_FILES_PER_ITEM", 1
 # Credit (supervision/credit): the highest fine a penalty record may carry, in yuan. 养老机构管理办法
 # (民政部令第66号) Art. 46: order to correct and a warning; if serious, a fine of up to ¥30,000.
 CREDIT_PENALTY_MAX_FINE_YUAN = env_int("CREDIT_PENALTY_MAX_FINE_YUAN", 30000, minimum=0)
+# Concerns from the public (supervision/concerns): daily caps, counted in the database, and the
+# fewest seconds between showing the form and its sending (a person reads and types; a bot does not).
+CONCERNS_PER_ADDRESS_PER_DAY = env_int("CONCERNS_PER_ADDRESS_PER_DAY", 3, minimum=1)
+CONCERNS_PER_INSTITUTION_PER_DAY = env_int("CONCERNS_PER_INSTITUTION_PER_DAY", 20, minimum=1)
+CONCERN_FORM_MIN_SECONDS = env_int("CONCERN_FORM_MIN_SECONDS", 5, minimum=0)
+# The public institution page and search are cached this long (0: not at all); a change to the
+# facts behind a page invalidates it at once (supervision/disclosure/cache.py).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)

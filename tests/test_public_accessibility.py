@@ -107,7 +107,10 @@ def public_pages(notice):
 
     draw = DrawRecord.objects.filter(published_at__isnull=False).first()
     filing = Filing.objects.filter(state="accepted").select_related("institution").first()
+    from tests.builders.concerns import concern
+
     other = [pk for pk in type(notice.institution).objects.values_list("pk", flat=True)[:3]]
+    sent = concern(notice.institution)
     assert ListingCase.objects.exists() and draw is not None and filing is not None
     return {
         "home": "/public/",
@@ -128,6 +131,11 @@ def public_pages(notice):
         "commitments": "/public/commitments/",
         "commitment": f"/public/commitments/{filing.institution.credit_code}/",
         "commitment unknown": "/public/commitments/000000000000000000/",
+        "concern form": f"/public/concerns/new/?institution={notice.institution.pk}",
+        "concern, no institution": "/public/concerns/new/",
+        "concern tracking": "/public/concerns/track/",
+        "concern status": f"/public/concerns/track/?code={sent.tracking_code}",
+        "concern unknown": "/public/concerns/track/?code=ZZZZ",
     }
 
 
@@ -159,6 +167,12 @@ def test_every_public_page_has_no_axe_violation(browser, demo, display):
     assert page.locator("main p.notice[role=status]").count() == 1
     if problems := violations(page):
         found["draw verification, report"] = problems
+    page.goto(ORIGIN + public_pages(demo)["concern form"])
+    page.locator("main form.concern button[type=submit]").click()  # empty: the form with its errors
+    page.wait_for_load_state()
+    assert page.locator("main .problem[role=alert]").count() == 1
+    if problems := violations(page):
+        found["concern form, errors"] = problems
     context.close()
     assert found == {}, "\n".join(f"{name}: {p}" for name, problems in found.items() for p in problems)
 

@@ -96,3 +96,53 @@ def test_on_postgresql_the_substring_search_has_trigram_indexes(world):
         indexes = dict(cursor.fetchall())
     assert "gin_trgm_ops" in indexes["registry_institution_pinyin_trgm"]
     assert "gin_trgm_ops" in indexes["registry_institution_name_trgm"]
+
+
+def _registry_of_a_city(world, count=3000):
+    """Many institutions with statistics, as in production: on a near-empty table the planner is
+    free to pick any plan (any index scan with a filter is as cheap as the trigram index), so a
+    plan test is only meaningful with rows and a fresh ANALYZE."""
+    syllables = "松林福寿康和春晖泰德"  # no initial y: the match below stays selective
+    rows = []
+    for n in range(count):
+        name = "".join(syllables[int(d)] for d in f"{n:04d}") + "护理院"
+        rows.append(Institution(name=name, name_pinyin=search_key(name), kind=InstitutionKind.RESIDENTIAL,
+                                ownership="private", address=f"测试路{n}号", region=world.street_x1,
+                                legal_representative="张三", credit_code_pending_reason="test"))
+    Institution.objects.bulk_create(rows, batch_size=1000)
+    institution(world.street_x1, name="颐乐园")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_institution")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("typed, indexes", [
+    ("yly", ["registry_institution_name_trgm", "registry_institution_pinyin_trgm"]),
+    ("yileyuan", ["registry_institution_name_trgm", "registry_institution_pinyin_trgm"]),
+    ("颐乐园", ["registry_institution_name_trgm"]),  # no pinyin key: the name alone
+])
+def test_on_postgresql_the_search_page_query_uses_the_trigram_indexes(world, typed, indexes):
+    from supervision.disclosure.views import PER_PAGE, search_institutions
+
+    _registry_of_a_city(world)
+    page_query = search_institutions({"q": typed})[:PER_PAGE + 1]  # the query the page runs
+    sql, params = page_query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in indexes:
+        assert index in plan, plan
+    assert [row.name for row in page_query] == ["颐乐园"]
+
+
+def test_a_match_the_trigrams_serve_is_not_ordered_along_the_pinyin_btree(world):
+    """With LIMIT 26 the planner may walk the name_pinyin B-tree in order and filter (most of the
+    index for initials like "slf"): a text of three letters or more is sorted after the match."""
+    from supervision.disclosure.views import search_institutions
+
+    ordered_walk = 'ORDER BY "registry_institution"."name_pinyin" ASC'
+    assert ordered_walk not in str(search_institutions({"q": "slf"}).query)
+    assert ordered_walk not in str(search_institutions({"q": "康和园"}).query)
+    assert ordered_walk in str(search_institutions({"q": "kh"}).query)  # no trigram, broad: the walk is right
+    assert ordered_walk in str(search_institutions({"q": "康和"}).query)
+    assert ordered_walk in str(search_institutions({}).query)

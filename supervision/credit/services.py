@@ -70,7 +70,8 @@ def supervising_department(institution):
     from supervision.core.models import Department, DepartmentKind
 
     candidates = Department.objects.filter(kind=DepartmentKind.CIVIL_AFFAIRS).select_related("region")
-    covering = [d for d in candidates if institution.region.path.startswith(d.region.path)]
+    region = institution.supervising_region  # a supervising district, else the street
+    covering = [d for d in candidates if region.path.startswith(d.region.path)]
     return max(covering, key=lambda d: len(d.region.path), default=None)
 
 
@@ -196,6 +197,7 @@ SOURCE_LINKS: dict[str, tuple[str, str]] = {
     "inspections.inspection": ("field:record_pdf", "pk"),
     "inspections.finding": ("field:record_pdf", "inspection_id"),
     "credit.penaltyrecord": ("credit:penalty", "pk"),
+    "concerns.concern": ("concerns:detail", "pk"),
 }
 
 

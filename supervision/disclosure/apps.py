@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DisclosureConfig(AppConfig):
     name = "supervision.disclosure"
     label = "disclosure"
+
+    def ready(self):
+        from supervision.disclosure import signals
+
+        signals.connect()

@@ -20,4 +20,5 @@ urlpatterns = [
     path("notices/", include("supervision.rectification.public_urls")),
     path("commitments/", include("supervision.filings.public_urls")),
     path("listings/", include("supervision.listings.public_urls")),
+    path("concerns/", include("supervision.concerns.public_urls")),
 ]

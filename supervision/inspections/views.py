@@ -38,10 +38,13 @@ class CaseCheckForm(forms.Form):
     scheduled_for = forms.DateField(label=gettext_lazy("Date"), required=False)
     reason = forms.CharField(label=gettext_lazy("Complaint or lead"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
+    # A concern from the public this check follows up (supervision/concerns): linked when created.
+    concern = forms.IntegerField(widget=forms.HiddenInput, required=False)
     once = token_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         actor = actor_for(user)
         self.fields["institution"].queryset = institutions_for(user).order_by("name")
         self.fields["team"].queryset = Official.objects.filter(
@@ -49,6 +52,12 @@ class CaseCheckForm(forms.Form):
         ).distinct().order_by("name")
         latest = ChecklistTemplate.objects.order_by("code", "-version").distinct()
         self.fields["checklist"].queryset = latest
+
+    def clean_concern(self):
+        from supervision.concerns.access import get_concern_for_user
+
+        pk = self.cleaned_data.get("concern")
+        return get_concern_for_user(self.user, pk) if pk else None
 
     def clean_team(self):
         team = self.cleaned_data["team"]
@@ -64,15 +73,24 @@ def new_case_check(request):
     """
     if not access.may_plan_case_checks(request.user):
         raise PermissionDenied
-    form = CaseCheckForm(request.POST or None, user=request.user)
+    form = CaseCheckForm(request.POST or None, user=request.user, initial=_from_concern(request))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            _inspection, created = create_once(Inspection, data["once"], lambda: services.schedule_inspection(
+
+        def create():
+            inspection = services.schedule_inspection(
                 request.user, institution=data["institution"], kind=InspectionKind.CASE, team=data["team"],
                 announced=False, scheduled_for=data["scheduled_for"], checklist=data["checklist"],
                 case_reason=data["reason"], form_token=data["once"],
-            ))
+            )
+            if data["concern"] is not None:
+                from supervision.concerns.services import link_case_check
+
+                link_case_check(request.user, data["concern"], inspection)
+            return inspection
+
+        try:
+            _inspection, created = create_once(Inspection, data["once"], create)
         except ValidationError as e:
             for message in e.messages:
                 form.add_error(None, message)
@@ -83,3 +101,16 @@ def new_case_check(request):
                 messages.info(request, _("This form was already sent: the case check exists once."))
             return redirect("field:new_case_check")
     return render(request, "inspections/new_case_check.html", {"form": form, "title": _("New case check")})
+
+
+def _from_concern(request):
+    """A case check opened from a concern: its institution and text as the lead (404 outside reach)."""
+    pk = request.GET.get("concern")
+    if request.method != "GET" or not pk:
+        return None
+    from supervision.concerns.access import get_concern_for_user
+
+    concern = get_concern_for_user(request.user, pk)
+    return {"concern": concern.pk, "institution": concern.institution_id,
+            "reason": (_("Concern from the public %(code)s: %(text)s") % {
+                "code": concern.tracking_code, "text": concern.text})[:2000]}

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     BLACKLIST_GROUND = "blacklist_ground", _("Blacklist ground to consider")
     CLOSURE_DUE = "closure_due", _("Closure to approve")
     CLOSED = "closed", _("Rectification closed")
+    CONCERN_RECEIVED = "concern_received", _("Concern from the public")
 
 
 class Notification(models.Model):
