@@ -79,6 +79,7 @@ def field(browser, live_server, _reference_data):
         viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True, device_scale_factor=1,
         geolocation={"latitude": 30.512345, "longitude": 114.301234, "accuracy": 15},
         permissions=["geolocation"], locale="zh-CN", base_url=live_server.url,
+        bypass_csp=True,  # Playwright's string predicates use eval; the policy's own test: test_field_session_browser
     )
     host = live_server.url.split("//")[1].split(":")[0]
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host,

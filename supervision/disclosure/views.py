@@ -28,6 +28,7 @@ from supervision.filings.commitments import public_commitment
 from supervision.inspections.services import publicity_working_days
 from supervision.listings.models import ListKind
 from supervision.registry.models import CreditClass, FilingStatus, InstitutionKind, Ownership
+from supervision.core.ratelimit import rate_limit
 from supervision.registry.pinyin import query_key
 
 from . import facts, opendata
@@ -113,6 +114,7 @@ def search_institutions(data: dict):
     return rows.order_by(*SORTS[data.get("sort") or "name"])
 
 
+@rate_limit("public_search")
 @public_page
 def search(request):
     form = SearchForm(request.GET)
@@ -241,6 +243,7 @@ def _next_link(request, cursor, query):
     return request.build_absolute_uri(f"{request.path}?after={cursor}&limit={query.limit}")
 
 
+@rate_limit("open_data", json=True)
 @public_page
 def data_json(request, code):
     try:
@@ -258,6 +261,7 @@ def data_json(request, code):
     return response
 
 
+@rate_limit("open_data")
 @public_page
 def data_csv(request, code):
     try:
