@@ -11,4 +11,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from supervision.accounts import checks  # noqa: F401  (registers the deploy checks)
+        from supervision.accounts.two_factor import remember_requirement
+
+        user_logged_in.connect(remember_requirement, dispatch_uid="accounts.remember_requirement")

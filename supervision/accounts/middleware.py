@@ -81,7 +81,7 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in BEFORE_SECOND_FACTOR and not match.namespace:
             return None
-        if not two_factor.second_factor_required(user):
+        if not two_factor.required_for_session(request):
             return None
         step = "two_factor_verify" if two_factor.has_authenticator(user) else "two_factor_enrol"
         if request.path.startswith(FIELD_API_PREFIX):

@@ -36,6 +36,21 @@ def second_factor_required(user) -> bool:
     return settings.TWO_FACTOR_REQUIRED and is_official(user)
 
 
+SESSION_FLAG = "second_factor_required"
+
+
+def remember_requirement(sender, request, user, **kwargs):
+    """At login (user_logged_in), so that requests do not ask the database each time."""
+    request.session[SESSION_FLAG] = second_factor_required(user)
+
+
+def required_for_session(request) -> bool:
+    required = request.session.get(SESSION_FLAG)
+    if required is None:  # a session from before this code
+        required = request.session[SESSION_FLAG] = second_factor_required(request.user)
+    return required
+
+
 def has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
