@@ -207,7 +207,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# The field app's JavaScript reads the CSRF cookie, so that one stays readable (Django's advice).
+# The CSRF cookie stays readable (the field app's JavaScript sends it back; Django's advice); the
+# language cookie, set by the language switch's form, is HttpOnly and secure like the session's.
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

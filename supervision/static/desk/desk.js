@@ -9,5 +9,9 @@
     if (!link) { return; }
     event.preventDefault();
     window.history.back();
+    // The assign/unassign pages then reload the list they came from, as their handler does.
+    if (link.getAttribute("onclick").indexOf("Turbo.visit") !== -1 && window.Turbo) {
+      setTimeout(function () { window.Turbo.visit("."); }, 100);
+    }
   });
 })();
