@@ -69,6 +69,8 @@ def test_the_address_counted_behind_the_proxy_is_the_one_the_proxy_saw(rf, setti
     assert client_address(request) == "10.1.1.1"  # no proxy configured: the header is not trusted
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert client_address(request) == "203.0.113.9"  # the proxy's own entry, not the client's claim
+    assert client_address(rf.get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="x, not-an-address")) == "10.1.1.1"
+    assert client_address(rf.get("/", REMOTE_ADDR="")) is None  # stored as no address, not a bad one
 
 
 # --- password rules --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ decorate the view, outermost, so that the 429 is not marked cacheable by the vie
 """
 
 import functools
+import ipaddress
 import math
 
 from django.conf import settings
@@ -47,14 +48,22 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return count, seconds
 
 
-def client_address(request) -> str:
-    """The client's address. Behind the TLS proxy (BEHIND_TLS_PROXY) it is the last X-Forwarded-For
-    entry, the one the proxy appended; anything before it the client could have written itself."""
+def _valid_address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The client's address (None if there is none that parses; the login lockout stores it as an
+    address). Behind the TLS proxy (BEHIND_TLS_PROXY) it is the last X-Forwarded-For entry, the one
+    the proxy appended; anything before it the client could have written itself."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded and (address := _valid_address(forwarded[-1])):
+            return address
+    return _valid_address(request.META.get("REMOTE_ADDR") or "")
 
 
 def _identity(request, key) -> str:
@@ -62,7 +71,7 @@ def _identity(request, key) -> str:
         return str(key(request))
     if key == "user" and request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{client_address(request)}"
+    return f"ip:{client_address(request) or 'unknown'}"
 
 
 def hit(name: str, identity: str) -> int | None:
