@@ -77,3 +77,12 @@ def test_viewflows_inline_back_buttons_are_served_with_the_desk_script(client, w
     assert "/static/desk/desk.js" in page
     source = (ROOT / "supervision/static/desk/desk.js").read_text()
     assert "history.back" in source
+
+
+def test_cookies_are_secure_over_https_and_httponly(client, world):
+    response = client.get("/public/display/", {"large": "1", "next": "/public/"}, secure=True)
+    cookie = response.cookies["public_large"]
+    assert cookie["secure"] and cookie["httponly"]
+    client.force_login(world.head_x)
+    language = client.post("/i18n/setlang/", {"language": "en", "next": "/public/"}, secure=True)
+    assert language.cookies["django_language"]["httponly"]

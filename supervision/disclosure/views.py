@@ -213,7 +213,8 @@ def display(request):
     for param, cookie in DISPLAY_COOKIES.items():
         value = request.GET.get(param)
         if value == "1":
-            response.set_cookie(cookie, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+            response.set_cookie(cookie, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                                secure=request.is_secure())
         elif value == "0":
             response.delete_cookie(cookie, samesite="Lax")
     return response
