@@ -42,12 +42,14 @@ install:
 
 demo: install
 	@export DEBUG=1; \
+	export TWO_FACTOR_REQUIRED=$${TWO_FACTOR_REQUIRED:-0}; \
 	echo "==> Migrating the database"; \
 	$(PY) manage.py migrate --noinput --verbosity 0; \
 	echo "==> Loading the demo city"; \
 	$(PY) manage.py seed_demo; \
 	echo; \
 	echo "==> The demo is at http://$(ADDR)/  (stop with Ctrl-C; background runner included)"; \
+	if [ "$$TWO_FACTOR_REQUIRED" = 0 ]; then echo "    Two-factor login is off in the demo (on in production); make demo TWO_FACTOR_REQUIRED=1 to try it."; fi; \
 	echo; \
 	exec $(PY) manage.py demo_server $(ADDR)
 
@@ -74,7 +76,7 @@ bench: install
 	if [ $${#scripts[@]} -eq 0 ]; then echo "==> No benchmarks/bench_*.py yet"; exit 0; fi; \
 	failed=(); for script in "$${scripts[@]}"; do \
 		echo "==> $$script"; \
-		DEBUG=$${DEBUG:-1} PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=supervision.settings \
+		DEBUG=$${DEBUG:-1} TWO_FACTOR_REQUIRED=0 RATE_LIMIT_ENABLED=0 PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=supervision.settings \
 			$(PY) "$$script" || failed+=("$$script"); \
 	done; \
 	if [ $${#failed[@]} -gt 0 ]; then echo "==> Failed: $${failed[*]}" >&2; exit 1; fi

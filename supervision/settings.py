@@ -5,6 +5,7 @@ background work in-process. Production sets DATABASE_URL (PostgreSQL), REDIS_URL
 (Celery broker and cache), SECRET_KEY and ALLOWED_HOSTS; see README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,10 +40,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "guardian",
     "viewflow",
     "viewflow.workflow",
     "supervision.core",
+    "supervision.accounts",
     "supervision.staff",
     "supervision.registry",
     "supervision.inspections",
@@ -65,17 +71,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "supervision.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supervision.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "supervision.accounts.middleware.IdleTimeoutMiddleware",
+    "supervision.accounts.middleware.LoginRequiredMiddleware",
+    "supervision.accounts.middleware.TwoFactorMiddleware",
     "supervision.core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 if not DEBUG:
@@ -110,6 +121,7 @@ DATABASES = {"default": parse_database_url(_DATABASE_URL, base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -119,7 +131,8 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "supervision.accounts.passwords.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12, minimum=8)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -196,6 +209,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie stays readable (the field app's JavaScript sends it back; Django's advice); the
+# language cookie, set by the language switch's form, is HttpOnly and secure like the session's.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [] if SECURE_HSTS_PRELOAD else ["security.W021"])
 
@@ -266,3 +284,38 @@ CONCERN_FORM_MIN_SECONDS = env_int("CONCERN_FORM_MIN_SECONDS", 5, minimum=0)
 # The public institution page and search are cached this long (0: not at all); a change to the
 # facts behind a page invalidates it at once (supervision/disclosure/cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
+
+# Accounts and security headers (issue 19; supervision/accounts, supervision/core/security.py).
+# Login lockout (django-axes): this many failed logins for one user name, or from one address, lock
+# it for LOGIN_LOCKOUT_MINUTES; an administrator unlocks early in the admin (登录失败记录: delete
+# the attempt) or with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "supervision.core.ratelimit.client_address"
+AXES_USERNAME_FORM_FIELD = "username"
+# Two-factor authentication (TOTP, django-otp): required of officials and administrators (enrolment on
+# their first login), optional for institution operators. Only the demo turns it off (make demo).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "养老机构监管")
+TWO_FACTOR_RECOVERY_CODES = 10
+# Logged out after this many minutes without a request (SESSION_COOKIE_AGE stays the longest day).
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# Rate limits (supervision/core/ratelimit.py): requests per client and period, "N/s|m|h|d".
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "20/10m"),
+    "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/m"),
+    "open_data": env_str("RATE_LIMIT_OPEN_DATA", "60/m"),
+    "field_sync": env_str("RATE_LIMIT_FIELD_SYNC", "300/m"),
+}
+# Content-Security-Policy: scripts and everything else from this site only, no inline scripts, never
+# framed. Inline styles remain (the desk's and Viewflow's templates); data: images (QR codes, the
+# field app's photo previews), blob: for photos taken on the tablet.
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'", "worker-src 'self'",
+    "manifest-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+]))

@@ -79,6 +79,7 @@ def field(browser, live_server, _reference_data):
         viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True, device_scale_factor=1,
         geolocation={"latitude": 30.512345, "longitude": 114.301234, "accuracy": 15},
         permissions=["geolocation"], locale="zh-CN", base_url=live_server.url,
+        bypass_csp=True,  # Playwright's string predicates use eval; the policy's own test: test_field_session_browser
     )
     host = live_server.url.split("//")[1].split(":")[0]
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host,
@@ -317,3 +318,69 @@ def test_changing_an_answer_after_signing_clears_the_signatures(field):
     page.goto(f"{page.url.split('#')[0]}#/i/{inspection.pk}/sign")
     page.wait_for_selector("#signatures-cleared")
     assert page.locator("[data-signer] .state.sent").count() == 0
+
+
+# --- the end of the login (issue 19) ----------------------------------------------------------------
+# The outbox survives the end of the login (idle timeout, or the session gone): the field API answers
+# 401 JSON, the app keeps every queued record, says to log in again with a link, and sends the records
+# after the login.
+
+
+def test_an_expired_session_keeps_the_outbox_and_it_syncs_after_the_login(field):
+    world, inspection, context, page = field
+    page.goto("/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    fill_in(page, inspection)
+    page.click("#submit")
+    page.wait_for_selector(".outbox-item[data-state='pending']")
+
+    from django.contrib.sessions.models import Session
+
+    Session.objects.all().delete()  # the login ended while the tablet was offline
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#session-ended:not([hidden]) a#login-again")
+    assert "重新登录" in page.inner_text("#session-ended")
+    assert page.get_attribute("#login-again", "href") == "/accounts/login/?next=%2Ffield%2F"
+    page.goto(f"{page.url.split('#')[0]}#/outbox")
+    page.wait_for_selector(".outbox-item[data-state='pending']")
+    assert page.locator(".outbox-item").count() == 1
+    assert not SyncRecord.objects.exists()
+
+    page.click("#login-again")
+    page.wait_for_selector("input[name='username']")
+    page.fill("input[name='username']", "inspector_x")
+    page.fill("input[name='password']", "pw-inspector_x")
+    page.press("input[name='password']", "Enter")
+    page.wait_for_url("**/field/**")
+    page.wait_for_selector("body[data-ready='1']")
+    page.goto(f"{page.url.split('#')[0]}#/outbox")
+    page.wait_for_selector(".outbox-item[data-state='sent']")
+    assert_one_complete_record(inspection)
+
+
+def test_the_field_app_and_the_desk_run_under_the_content_security_policy(browser, live_server, _reference_data):
+    """No bypass here: the policy is enforced, and no page reports a violation."""
+    world = build_world()
+    client = Client()
+    client.force_login(world.inspector_x)
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, base_url=live_server.url, locale="zh-CN")
+    host = live_server.url.split("//")[1].split(":")[0]
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}])
+    violations = []
+    page = context.new_page()
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    try:
+        page.goto("/field/")
+        page.wait_for_selector("body[data-ready='1']")  # app.js ran: it sets this at the end of its start
+        page.goto("/libraries/institutions/")
+        page.wait_for_selector("table, .vf-list, main")
+        page.goto("/public/")
+        page.wait_for_selector("main")
+    finally:
+        context.close()
+    assert violations == []

@@ -76,7 +76,16 @@ def test_the_login_a_desk_and_a_public_page_answer_200_with_debug_off(production
         public = _get(client, "/public/spot-checks/")
         assert public.status_code == 200
         client.force_login(world.head_x)
+        _second_factor_given(client, world.head_x)  # an official, with TWO_FACTOR_REQUIRED on
         desk = _get(client, "/rectification/notices/")
         assert desk.status_code == 200
         static = _get(client, f"/static/{favicon}")  # served by WhiteNoise
         assert static.status_code == 200 and static["Cache-Control"].startswith("max-age=")
+
+
+def _second_factor_given(client, user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=user, name="authenticator").persistent_id
+    session.save()

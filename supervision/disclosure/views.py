@@ -29,6 +29,7 @@ from supervision.filings.commitments import public_commitment
 from supervision.inspections.services import publicity_working_days
 from supervision.listings.models import ListKind
 from supervision.registry.models import CreditClass, FilingStatus, InstitutionKind, Ownership
+from supervision.core.ratelimit import rate_limit
 from supervision.registry.pinyin import query_key
 
 from . import facts, opendata
@@ -125,6 +126,7 @@ def search_institutions(data: dict):
     return rows.order_by(*order)
 
 
+@rate_limit("public_search")
 @public_page
 @cached_page(lambda: register_version())
 def search(request):
@@ -225,7 +227,8 @@ def display(request):
     for param, cookie in DISPLAY_COOKIES.items():
         value = request.GET.get(param)
         if value == "1":
-            response.set_cookie(cookie, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+            response.set_cookie(cookie, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                                secure=request.is_secure())
         elif value == "0":
             response.delete_cookie(cookie, samesite="Lax")
     return response
@@ -258,6 +261,7 @@ def _next_link(request, cursor, query):
 open_data_condition = condition(etag_func=data_etag, last_modified_func=data_last_modified)
 
 
+@rate_limit("open_data", json=True)
 @public_page
 @open_data_condition
 def data_json(request, code):
@@ -276,6 +280,7 @@ def data_json(request, code):
     return response
 
 
+@rate_limit("open_data")
 @public_page
 @open_data_condition
 def data_csv(request, code):

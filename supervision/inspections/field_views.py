@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supervision.core import clock
+from supervision.core.ratelimit import rate_limit
 from supervision.core.schema import Invalid, parse_body
 from supervision.inspections import access, schemas, services, sync
 from supervision.inspections.models import InspectionStatus, Photo
@@ -119,6 +120,7 @@ def api_inspections(request):
     })
 
 
+@rate_limit("field_sync", key="user", json=True)
 @require_POST
 def api_sync(request):
     """A batch of records (schemas.BatchIn); one answer per record ({uuid, status, message})."""
@@ -155,6 +157,7 @@ def _photo_state(photo):
             "complete": photo.complete}
 
 
+@rate_limit("field_sync", key="user", json=True)
 @require_POST
 def api_photo_begin(request):
     """Open the upload of one photo ({uuid, inspection, item, size, sha256}); idempotent on uuid."""

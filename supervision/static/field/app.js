@@ -64,10 +64,24 @@ async function post(url, body, type = "application/json") {
   });
 }
 
+// --- the session ------------------------------------------------------------------------------
+// The server answers 401 when the login has ended (idle timeout, or the second factor not given):
+// nothing in the outbox is touched; the inspector logs in again from the link and the app, opened
+// again after the login, sends what waits.
+class SessionEnded extends Error {}
+function sessionEnded(answer) {
+  const url = typeof answer.login_url === "string" && /^\/(?!\/)/.test(answer.login_url) ? answer.login_url : "/accounts/login/?next=/field/";
+  const box = $("#session-ended");
+  box.innerHTML = `${esc(_("Your login has ended. The records on this tablet are kept and will be sent after you log in again."))}
+    <a class="btn" id="login-again" href="${esc(url)}">${esc(_("Log in again"))}</a>`;
+  box.hidden = false;
+}
+
 // --- loading ------------------------------------------------------------------------------------
 async function refresh() {
   try {
     const r = await fetch("/field/api/inspections/", { credentials: "same-origin", cache: "no-store" });
+    if (r.status === 401) return sessionEnded(await r.json().catch(() => ({})));
     if (r.redirected || !r.ok) return;
     const fresh = await r.json();
     // Keep inspections that still have unsent local work, even if the server no longer lists them.
@@ -487,6 +501,7 @@ async function renderOutbox() {
 
 async function uploadPhoto(p) {
   let r = await post("/field/api/photos/", JSON.stringify({ uuid: p.uuid, inspection: p.inspection, item: p.item, size: p.size, sha256: p.sha256, taken_at: p.taken_at }));
+  if (r.status === 401) throw new SessionEnded(JSON.stringify(await r.json().catch(() => ({}))));
   if (!r.ok) {
     const e = await r.json().catch(() => ({}));
     throw Object.assign(new Error(e.message || e.error || r.statusText), { fatal: r.status === 400 || r.status === 404 });
@@ -495,6 +510,7 @@ async function uploadPhoto(p) {
   while (!state.complete) {
     const piece = p.blob.slice(state.received, state.received + CHUNK);
     r = await post(`/field/api/photos/${p.uuid}/?offset=${state.received}`, piece, "application/octet-stream");
+    if (r.status === 401) throw new SessionEnded(JSON.stringify(await r.json().catch(() => ({}))));
     const next = await r.json();
     if (!r.ok && next.received === undefined) throw new Error(next.message || next.error || r.statusText);
     state = next; // on 409 the server says where to resume
@@ -513,13 +529,14 @@ async function sync() {
         const photos = (await all("photos")).filter((p) => !p.sent && o.record.answers.some((a) => a.photos.includes(p.uuid)));
         for (const p of photos) await uploadPhoto(p);
         const r = await post("/field/api/sync/", JSON.stringify({ records: [o.record] }));
+        if (r.status === 401) throw new SessionEnded(JSON.stringify(await r.json().catch(() => ({}))));
         if (r.status === 404) { Object.assign(o, { state: "conflict", message: _("This inspection is no longer yours.") }); }
         else if (r.status === 400) {
           // The server's schema refused the record: say which field and why; the local data stays.
           const e = await r.json().catch(() => ({}));
           Object.assign(o, { state: "failed", message: [e.field, e.message || r.statusText].filter(Boolean).join(": "), retry: false });
         }
-        else if (!r.ok) throw new Error(r.statusText);
+        else if (!r.ok) throw new Error((await r.json().catch(() => ({}))).message || r.statusText);
         else {
           const res = (await r.json()).results[0];
           const state = { stored: "sent", duplicate: "sent", rejected: "failed", conflict: "conflict" }[res.status];
@@ -529,6 +546,13 @@ async function sync() {
         if (o.state === "sent") for (const sig of o.record.signatures) delete sig.credential;
       } catch (e) {
         // Network trouble: stays pending and is retried; a refused photo fails with its reason.
+        if (e instanceof SessionEnded) {
+          o.message = _("Waiting for you to log in again.");
+          o.updated = Date.now();
+          await put("outbox", o.uuid, o);
+          sessionEnded(JSON.parse(e.message));
+          break; // the rest waits as it is: pending
+        }
         if (e.fatal) Object.assign(o, { state: "failed", message: e.message });
         else o.message = navigator.onLine ? _("Sending failed; it will be retried.") : _("Waiting for a network connection.");
       }
