@@ -310,6 +310,7 @@ RATE_LIMITS = {
     "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/m"),
     "open_data": env_str("RATE_LIMIT_OPEN_DATA", "60/m"),
     "field_sync": env_str("RATE_LIMIT_FIELD_SYNC", "300/m"),
+    "concern_track": env_str("RATE_LIMIT_CONCERN_TRACK", "30/m"),
 }
 # Content-Security-Policy: scripts and everything else from this site only, no inline scripts, never
 # framed. Inline styles remain (the desk's and Viewflow's templates); data: images (QR codes, the

@@ -17,7 +17,7 @@ def _small_limits(settings, time_machine):
     cache.clear()
     time_machine.move_to(local(dt.date(2026, 11, 23), 9, 0, ), tick=False)
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "3/m", "public_search": "3/m", "open_data": "2/m",
-                            "field_sync": "2/m"}
+                            "field_sync": "2/m", "concern_track": "2/m"}
     yield time_machine
     cache.clear()
 
@@ -81,3 +81,9 @@ def test_rates_are_read_as_count_and_seconds(rate, parsed):
 def test_malformed_rates_are_refused(rate):
     with pytest.raises(ValueError):
         parse_rate(rate)
+
+
+def test_tracking_codes_cannot_be_tried_by_the_thousand(client, db):
+    answers = [client.get(f"/public/concerns/track/?code=ABCD{n:012d}", REMOTE_ADDR="10.0.0.9") for n in range(3)]
+    assert [a.status_code for a in answers][-1] == 429
+    assert answers[0].status_code != 429

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from supervision.core.ratelimit import client_address, rate_limit
 from supervision.concerns import services
 from supervision.concerns.forms import ConcernForm, TrackForm, shown_stamp
 from supervision.concerns.models import Concern
@@ -43,7 +44,7 @@ def new_concern(request):
         try:
             concern, _created = services.submit_concern(
                 institution=institution, text=data["text"], contact=data["contact"], photos=data["photos"],
-                form_token=data["once"], address=request.META.get("REMOTE_ADDR", ""))
+                form_token=data["once"], address=client_address(request) or "")
         except services.CapReached as reached:
             status, problem = 429, str(reached)
         except ValidationError as invalid:
@@ -59,6 +60,7 @@ def new_concern(request):
         "photos_dropped": bool(request.FILES)}, status=status)
 
 
+@rate_limit("concern_track")  # tracking codes are not to be guessed by trying
 @never_cache
 @login_not_required
 @require_GET
