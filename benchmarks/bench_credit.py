@@ -56,11 +56,12 @@ def _load(street, department):
             "'blacklist_entry','blacklist_removal']"
     with connection.cursor() as cursor:
         cursor.execute("""
-            INSERT INTO registry_institution (credit_code, name, kind, ownership, for_profit, beds, address,
-                region_id, legal_representative, contact_person, contact_phone, filing_status, operating_status,
-                credit_class, created, updated)
-            SELECT lpad(g::text, 18, '0'), '机构' || g, 'residential', 'private', false, 50, '地址' || g,
-                   %s, '张三', '', '', 'filed', 'operating', 'unrated', now(), now()
+            INSERT INTO registry_institution (credit_code, credit_code_pending_reason, name, name_pinyin, kind,
+                ownership, for_profit, beds, address, region_id, legal_representative, contact_person,
+                contact_phone, phone_numbers, postcode, filing_status, operating_status, credit_class, created,
+                updated)
+            SELECT lpad(g::text, 18, '0'), '', '机构' || g, 'jigou' || g || '|jg' || g, 'residential', 'private',
+                   false, 50, '地址' || g, %s, '张三', '', '', '', '', 'filed', 'operating', 'unrated', now(), now()
             FROM generate_series(1, %s) g
         """, [street.pk, INSTITUTIONS])
         cursor.execute("SELECT min(id) FROM registry_institution")
