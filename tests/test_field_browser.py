@@ -28,7 +28,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
-TIMEOUT = 15_000
+# Generous: on a 2-core CI machine the other test worker competes with the live server and Chromium.
+TIMEOUT = 30_000
 
 
 @pytest.fixture(scope="module")
