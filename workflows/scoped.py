@@ -259,10 +259,14 @@ class ScopedFlowAppViewset(FlowAppViewset):
         # From the flow (workflows/base.py: ScopedFlow): its reach, and its human tasks' rules.
         self._processes_for, self._queue_q = flow_class.processes_for, flow_class.instance.queue_q
 
+    # The URL name the application opens on; by default its process list (the stock dashboard is not
+    # scoped). A flow whose desk starts from its domain list names it ("listings:cases:index").
+    opens_on: str = ""
+
     @property
     def index_path(self):
-        """The application opens on its process list (the stock dashboard is not scoped)."""
-        return path("", RedirectView.as_view(pattern_name=f"{self.app_name}:process_list"), name="index")
+        pattern = self.opens_on or f"{self.app_name}:process_list"
+        return path("", RedirectView.as_view(pattern_name=pattern), name="index")
 
     @property
     def flow_class(self):

@@ -5,8 +5,6 @@ Every list is filtered in SQL by the filing's reach (supervision.filings.access)
 addressed by a process or task number first checks that the process is within reach (workflows.scoped).
 """
 
-from django.urls import path
-from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.filings.urls import urlpatterns as portal_urlpatterns
@@ -26,9 +24,7 @@ class FilingAppViewset(ScopedFlowAppViewset):
     process_detail_view_class = ProcessDetailView
     summary_related = ("filingprocess__filing__institution",)
 
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="filings:filings:index"), name="index")
+    opens_on = "filings:filings:index"
 
 
 APPLICATIONS: list = [

@@ -5,8 +5,6 @@ Every list is filtered in SQL by the case's reach (supervision.listings.access),
 addressed by a process or task number first checks that the process is within reach (workflows.scoped).
 """
 
-from django.urls import path
-from django.views.generic import RedirectView
 
 from supervision.listings.views import CaseViewset, listing_urlpatterns
 from workflows.listing.flows import ListingsFlow
@@ -16,9 +14,7 @@ from workflows.scoped import ScopedFlowAppViewset
 class ListingAppViewset(ScopedFlowAppViewset):
     summary_related = ("listingprocess__case__institution",)
 
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="listings:cases:index"), name="index")
+    opens_on = "listings:cases:index"
 
 
 APPLICATIONS: list = [

@@ -6,8 +6,6 @@ The stock Viewflow pages show every process to anyone holding the flow's view pe
 first checks that the process is within reach: outsiders get 404, not a hint it exists.
 """
 
-from django.urls import path
-from django.views.generic import RedirectView
 from viewflow.workflow.flow.views import DetailProcessView
 
 from supervision.notifications.desk import NotificationsApplication
@@ -29,9 +27,7 @@ class RectificationAppViewset(ScopedFlowAppViewset):
     process_detail_view_class = ProcessDetailView
     summary_related = ("rectificationprocess__notice__institution",)
 
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="rectification:notices:index"), name="index")
+    opens_on = "rectification:notices:index"
 
 
 APPLICATIONS: list = [
