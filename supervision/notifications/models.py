@@ -17,6 +17,10 @@ class NotificationKind(models.TextChoices):
     CLOSURE_DUE = "closure_due", _("Closure to approve")
     CLOSED = "closed", _("Rectification closed")
     CONCERN_RECEIVED = "concern_received", _("Concern from the public")
+    APPROVAL_REQUESTED = "approval_requested", _("Spot-check plan to approve")
+    PLAN_RETURNED = "plan_returned", _("Spot-check plan returned")
+    DRAW_INFEASIBLE = "draw_infeasible", _("Draw could not be staffed")
+    INSPECTION_ASSIGNED = "inspection_assigned", _("Inspection assigned to you")
 
 
 class Notification(models.Model):

@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supervision.core import clock
@@ -36,6 +37,7 @@ from supervision.core.audit import record_created
 from supervision.credit import rules as credit_rules
 from supervision.credit.models import CreditStanding
 from supervision.inspections.models import Inspection, InspectionStatus
+from supervision.notifications.models import NotificationKind
 from supervision.registry.models import Institution, OperatingStatus, supervised_q
 from supervision.sampling import engine
 from supervision.sampling.models import (
@@ -130,6 +132,21 @@ def _require(condition: bool):
         raise PermissionDenied
 
 
+# --- notifications: who must act next hears of it ------------------------------------------------
+
+
+def _users_with_role(department_ids, role):
+    return [o.user for o in Official.objects.filter(
+        department_id__in=list(department_ids), user__is_active=True, user__groups__name=role,
+    ).select_related("user")]
+
+
+def _tell(users, kind, text, link):
+    from supervision.notifications.services import notify
+
+    notify(users, kind, text, link)
+
+
 def eligible_departments(region: Region):
     """Departments that may take part in a check of ``region``: their jurisdiction overlaps it."""
     return Department.objects.filter(
@@ -214,6 +231,9 @@ def submit_plan(user, fields: dict, items, participating, plan: SpotCheckPlan | 
     plan.items.set(items)
     plan.participating_departments.set(participating)
     PlanRound.objects.create(plan=plan, round=plan.round, snapshot=plan_snapshot(plan), submitted_by=user)
+    _tell(_users_with_role([d.pk for d in plan.plan_departments()], Role.HEAD), NotificationKind.APPROVAL_REQUESTED,
+          _("Spot-check plan “%(name)s” of %(department)s awaits your department's approval.") % {
+              "name": plan.name, "department": plan.department.name}, reverse("spotcheck:queue"))
     return plan
 
 
@@ -274,7 +294,12 @@ def approve_plan(user, plan: SpotCheckPlan, department: Department, comments: st
 def return_plan(user, plan: SpotCheckPlan, department: Department, comments: str) -> PlanApproval:
     if not (comments or "").strip():
         raise ValidationError(_("Say what must change when you return a plan."))
-    return _decide(user, plan, department, Decision.RETURNED, comments)
+    decision = _decide(user, plan, department, Decision.RETURNED, comments)
+    _tell(_users_with_role([plan.department_id], Role.PLANNER), NotificationKind.PLAN_RETURNED,
+          _("%(department)s returned the spot-check plan “%(name)s”: %(comments)s") % {
+              "department": department.name, "name": plan.name, "comments": comments.strip()},
+          reverse("spotcheck:queue"))
+    return decision
 
 
 @transaction.atomic
@@ -531,6 +556,12 @@ def run_draw(user, draw: DrawRecord) -> DrawRecord:
     draw.save()
     if not result.feasible:
         _publish_record(draw, result)
+        plan = draw.plan
+        _tell([*_users_with_role([plan.department_id], Role.PLANNER), *_users_with_role([plan.department_id], Role.HEAD)],
+              NotificationKind.DRAW_INFEASIBLE,
+              _("The draw of “%(name)s” could not be staffed (%(count)s problems): nothing was drawn. See the "
+                "problems and revise the plan or the inspectors.") % {"name": plan.name, "count": len(draw.problems)},
+              reverse("public:spot_checks:plan", args=[plan.pk]))
         return draw
     classes = {c.id: c.credit_class for c in frozen.candidates}
     targets = DrawnTarget.objects.bulk_create([
@@ -601,6 +632,15 @@ def publish_result(draw: DrawRecord) -> DrawRecord:
     for inspection, t in zip(inspections, targets, strict=True):
         t.inspection = inspection
     DrawnTarget.objects.bulk_update(targets, ["inspection"], batch_size=1000)
+    assigned = {}
+    for t in targets:
+        for official_id in t.team_order:
+            assigned[official_id] = assigned.get(official_id, 0) + 1
+    officials = Official.objects.filter(pk__in=assigned).select_related("user")
+    for official in officials:  # one notification each, with their count (the institutions are on the tablet)
+        _tell([official.user], NotificationKind.INSPECTION_ASSIGNED,
+              _("The draw of “%(name)s” assigned you %(count)s inspections.") % {
+                  "name": plan.name, "count": assigned[official.pk]}, reverse("field:home"))
     return draw
 
 
