@@ -12,6 +12,7 @@ from supervision.sampling.models import DrawRecord
 from supervision.staff.models import ConflictOfInterest
 from tests.factories import institution, official
 from tests.url_rules_sampling import (
+    staffed_while_submitting,
     approve,
     confirm,
     more_institutions,
@@ -73,7 +74,8 @@ def test_a_feasible_draw_is_published_with_inspections_whose_teams_respect_confl
 
 def test_an_infeasible_draw_explains_itself_to_the_planner_and_publishes_nothing(client, world):
     more_institutions(world)
-    plan = start(world, item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
+    with staffed_while_submitting(world):  # the fire specialist leaves between submission and draw
+        plan = start(world, item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
     approve(world, plan, world.head_x, world.civil_x)
     run(world, plan)
     draw = services.current_draw(plan)

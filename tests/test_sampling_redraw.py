@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from supervision.sampling import engine, services
 from supervision.sampling.models import DrawRecord
 from tests.url_rules_sampling import (
+    staffed_while_submitting,
     approve,
     do_task,
     items,
@@ -89,14 +90,16 @@ def test_an_infeasible_draw_is_linked_from_the_next_commitment_and_an_unchanged_
         client, world):
     more_institutions(world)
     fire_only = dict(item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
-    plan = start(world, **fire_only)
+    with staffed_while_submitting(world):
+        plan = start(world, **fire_only)
     approve(world, plan, world.head_x, world.civil_x)
     run(world, plan)
     bad = services.current_draw(plan)
     assert bad.feasible is False and bad.published_at is not None and not bad.targets.exists()
     fields = plan_fields(world, ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
-    do_task(plan, "revise", world.planner_x,
-            lambda: services.submit_plan(world.planner_x, fields, items("fire-safety"), [], plan=plan))
+    with staffed_while_submitting(world):
+        do_task(plan, "revise", world.planner_x,
+                lambda: services.submit_plan(world.planner_x, fields, items("fire-safety"), [], plan=plan))
     approve(world, plan, world.head_x, world.civil_x)
     after = services.current_draw(plan)
     assert after.number == 2 and after.same_rules_as_previous is True

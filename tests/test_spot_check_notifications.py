@@ -5,7 +5,9 @@ import pytest
 
 from supervision.notifications.models import Notification
 from supervision.sampling import services
-from tests.url_rules_sampling import approve, do_task, fire_head, more_institutions, published_plan, run, start
+from tests.url_rules_sampling import (
+    approve, do_task, fire_head, more_institutions, published_plan, run, staffed_while_submitting, start,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,8 @@ def test_the_planners_hear_of_a_return_with_its_reasons(world):
 
 def test_an_infeasible_draw_is_told_to_the_planners_and_heads(world):
     more_institutions(world)
-    plan = start(world, item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
+    with staffed_while_submitting(world):
+        plan = start(world, item_codes=("fire-safety",), ratio_a=100, ratio_b=100, ratio_c=100, ratio_d=100)
     approve(world, plan, world.head_x, world.civil_x)
     run(world, plan)
     assert set(_told("draw_infeasible")) == {"planner_x", "head_x"}

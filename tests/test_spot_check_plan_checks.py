@@ -61,3 +61,19 @@ def test_a_plan_whose_period_has_ended_or_runs_over_a_year_is_refused(client, wo
     response = client.post("/spotcheck/start/", too_long)
     assert response.status_code == 200 and "最长覆盖一年" in response.content.decode()
     assert not SpotCheckPlan.objects.exists()
+
+
+def test_a_plan_the_draw_could_not_staff_is_refused_before_any_head_is_asked(client, world):
+    from supervision.notifications.models import Notification
+    from supervision.sampling.models import CheckItem
+    from tests.url_rules_sampling import more_institutions
+
+    more_institutions(world)
+    fire_only = plan_form(world, items=[CheckItem.objects.get(code="fire-safety").pk],
+                          ratio_a="100", ratio_b="100", ratio_c="100", ratio_d="100")
+    client.force_login(world.planner_x)
+    response = client.post("/spotcheck/start/", fire_only)
+    page = response.content.decode()
+    assert response.status_code == 200 and "试抽结果" in page
+    assert "消防" in page  # the specialty nobody of the department holds
+    assert not SpotCheckPlan.objects.exists() and not Notification.objects.exists()

@@ -10,6 +10,7 @@ Who sees a plan of X: officials of X (any department, including the fire brigade
 administrator; inspector_y gets 404; operators are refused the whole application (403).
 """
 
+import contextlib
 import datetime as dt
 
 from viewflow.workflow.models import Task
@@ -92,6 +93,20 @@ def start(world, participating=(), item_codes=("service-safety",), user=None, **
     activation.start(request)
     activation.execute()
     return plan
+
+
+@contextlib.contextmanager
+def staffed_while_submitting(world):
+    """inspector_x holds the fire specialty while a plan is submitted (its dry run staffs the fire
+    check) and loses it before the draw, so that the draw itself is infeasible."""
+    from supervision.staff.models import Specialty
+
+    fire = Specialty.objects.get(code="fire")
+    world.inspector_x.official.specialties.add(fire)
+    try:
+        yield
+    finally:
+        world.inspector_x.official.specialties.remove(fire)
 
 
 def open_task(plan, node_name, **filters):

@@ -20,6 +20,7 @@ publish_result) check the state of the plan instead.
 """
 
 import json
+from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
 
@@ -230,11 +231,36 @@ def submit_plan(user, fields: dict, items, participating, plan: SpotCheckPlan | 
     plan.save()
     plan.items.set(items)
     plan.participating_departments.set(participating)
+    problems = staffing_problems(plan)
+    if problems:  # before any head is asked (the transaction rolls the submission back)
+        raise ValidationError(problems)
     PlanRound.objects.create(plan=plan, round=plan.round, snapshot=plan_snapshot(plan), submitted_by=user)
     _tell(_users_with_role([d.pk for d in plan.plan_departments()], Role.HEAD), NotificationKind.APPROVAL_REQUESTED,
           _("Spot-check plan “%(name)s” of %(department)s awaits your department's approval.") % {
               "name": plan.name, "department": plan.department.name}, reverse("spotcheck:queue"))
     return plan
+
+
+def staffing_problems(plan: SpotCheckPlan) -> list[str]:
+    """A dry run of the draw on today's inputs with a throw-away seed: what would stop the real draw
+    from staffing its targets (specialties, caps, conflicts, departments without inspectors), in
+    words, with how many targets each rule stops. Nothing is stored or published."""
+    import secrets
+
+    from supervision.sampling.presentation import rule_text
+
+    inspectors = _inspectors(plan)
+    result = engine.draw(_candidates(plan), inspectors, _conflicts(plan, [i.id for i in inspectors]),
+                         draw_rules(plan), secrets.token_bytes(32))
+    if result.feasible:
+        return []
+    counts = Counter(p.rule for p in result.problems)
+    return [
+        _("Dry run of the draw: %(count)s targets could not be staffed: %(rule)s. Add inspectors, lower the "
+          "ratios or the team size, or raise the cap, before the plan goes to the heads.") % {
+            "count": n, "rule": rule_text(rule)}
+        for rule, n in counts.most_common()
+    ]
 
 
 def plan_snapshot(plan: SpotCheckPlan) -> dict:
