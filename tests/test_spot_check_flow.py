@@ -1,13 +1,15 @@
 """The spot-check plan process end to end, through the real task URLs with the test client."""
 
+import datetime as dt
 import hashlib
 
 import pytest
 from viewflow.workflow.models import Task
 
+from supervision.core import clock
 from supervision.inspections.models import Inspection
 from supervision.sampling.models import DrawRecord, PlanApproval, SpotCheckPlan
-from tests.url_rules_sampling import ANY_DAY, fire_head, more_institutions, open_task
+from tests.url_rules_sampling import fire_head, more_institutions, open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,8 @@ def plan_form(world, **overrides):
     from supervision.sampling.models import CheckItem
 
     data = {
-        "name": "2026年东湖区双随机抽查", "period_start": ANY_DAY.isoformat(), "period_end": "2026-12-31",
+        "name": "2026年东湖区双随机抽查", "period_start": clock.today().isoformat(),
+        "period_end": (clock.today() + dt.timedelta(days=30)).isoformat(),
         "check_kind": "daily", "region": world.district_x.pk, "institution_kinds": ["residential"],
         "items": [CheckItem.objects.get(code="service-safety").pk], "participating_departments": [],
         "mode": "random", "ratio_a": "5", "ratio_b": "15", "ratio_c": "30", "ratio_d": "50", "unrated_as": "B",

@@ -41,7 +41,7 @@ def test_the_service_names_the_departments_without_a_head(world):
         "name": "联合抽查", "region": world.district_x, "institution_kinds": ["residential"], "check_kind": "daily",
         "mode": "random", "ratio_a": Decimal("5"), "ratio_b": Decimal("15"), "ratio_c": Decimal("30"),
         "ratio_d": Decimal("50"), "unrated_as": "B", "team_size": 2, "max_targets_per_inspector": 10,
-        "period_start": dt.date(2026, 12, 1), "period_end": dt.date(2026, 12, 31),
+        "period_start": clock.today(), "period_end": clock.today() + dt.timedelta(days=30),
     }
     items = list(CheckItem.objects.filter(code="service-safety"))
     with pytest.raises(ValidationError) as refused:

@@ -18,7 +18,6 @@ from viewflow.workflow.models import Task
 from tests.factories import institution, official
 from tests.personas import statuses
 
-ANY_DAY = dt.date(2026, 12, 1)
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -57,13 +56,16 @@ def second_head(world):
 
 
 def plan_fields(world, **overrides):
+    """A plan for the month from today (a plan's period must still be to come when it is submitted)."""
+    from supervision.core import clock
     from supervision.sampling.models import SamplingMode
 
+    today = clock.today()
     fields = dict(
         name="2026年东湖区养老机构双随机抽查", region=world.district_x, institution_kinds=["residential"],
         check_kind="daily", mode=SamplingMode.RANDOM, ratio_a=5, ratio_b=15, ratio_c=30, ratio_d=50,
-        unrated_as="B", team_size=2, max_targets_per_inspector=10, period_start=ANY_DAY,
-        period_end=ANY_DAY + dt.timedelta(days=30),
+        unrated_as="B", team_size=2, max_targets_per_inspector=10, period_start=today,
+        period_end=today + dt.timedelta(days=30),
     )
     fields.update(overrides)
     return fields
